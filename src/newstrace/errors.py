@@ -1,0 +1,20 @@
+"""Errors that name the input they came from, so a batch can record them and go on."""
+
+from __future__ import annotations
+
+
+class NewstraceError(Exception):
+    """Base class for every error newstrace raises on purpose."""
+
+
+class InputError(NewstraceError):
+    """An input that cannot be read or analysed. ``str()`` is one line: ``SOURCE: REASON``."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class PipelineError(NewstraceError):
+    """A pipeline whose stages' needs are not met by the stages before them."""
