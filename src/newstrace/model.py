@@ -90,6 +90,7 @@ class Block:
     depth: int = 0  # nesting depth inside a comment thread (0 = top level)
     main: bool = False  # the extractor judged this block part of the article's main text
     source_line: int | None = None  # line in the original input where the block starts
+    group: int | None = None  # blocks of one comment (or one figure …) share a group number
 
 
 @dataclass(frozen=True, slots=True)

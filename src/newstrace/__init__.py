@@ -1,0 +1,7 @@
+"""newstrace: take news pages apart with character-exact evidence."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

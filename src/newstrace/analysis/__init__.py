@@ -1,0 +1,1 @@
+"""Analysis stages: pure functions ``Document -> Document`` that only add annotations."""

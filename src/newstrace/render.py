@@ -1,0 +1,70 @@
+"""A readable terminal view of an analysed page: its anatomy, credits and comment tree.
+
+Page text is untrusted: control characters (terminal escape sequences among them) are shown as
+``\\xNN`` so a hostile page cannot drive the user's terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from .model import Document
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(s: str) -> str:
+    """Text made harmless for a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
+def _first_words(s: str, width: int) -> str:
+    flat = " ".join(s.split())
+    return safe(textwrap.shorten(flat, width=width, placeholder=" …"))
+
+
+def render_document(doc: Document, width: int = 100) -> str:
+    lines: list[str] = []
+    head = f"== {safe(doc.id)}"
+    if doc.source:
+        head += f"  ({safe(doc.source)})"
+    lines.append(head)
+    meta = [f"{k}: {safe(v)}" for k, v in (("url", doc.url), ("outlet", doc.outlet),
+                                            ("title", doc.title), ("published", doc.published)) if v]
+    if meta:
+        lines.append("   " + " | ".join(meta))
+    lines.append(f"   {len(doc.text):,} characters, {len(doc.layers)} layers, {len(doc.comments)} comments")
+    lines.append("")
+    lines.append("Anatomy")
+    for layer in doc.layers:
+        if layer.kind == "comment":
+            continue
+        tag = layer.kind
+        extra = []
+        if layer.outlet:
+            extra.append(f"outlet={layer.outlet}")
+        if layer.author:
+            extra.append(f"author={safe(layer.author)}")
+        label = f"  {tag:<16}{' '.join(extra):<22}"
+        lines.append(label + _first_words(doc.text[layer.start : layer.end], max(20, width - len(label))))
+    if doc.credits:
+        lines.append("")
+        lines.append("Credits")
+        for c in doc.credits:
+            where = ", ".join(x for x in (c.place, c.date) if x)
+            lines.append(f"  {c.outlet:<10} {safe(where):<24} {_first_words(doc.text[c.start:c.end], 60)}")
+    if doc.comments:
+        lines.append("")
+        lines.append(f"Comments ({len(doc.comments)}: "
+                     f"{sum(c.parent is None for c in doc.comments)} top-level, "
+                     f"{sum(c.parent is not None for c in doc.comments)} replies)")
+        depth: dict[int, int] = {}
+        for c in doc.comments:
+            d = 0 if c.parent is None else depth.get(c.parent, 0) + 1
+            depth[c.id] = d
+            num = f"#{c.number}" if c.number else "↳"
+            who = f" {safe(c.author)}:" if c.author else ""
+            prefix = f"  {'    ' * d}{num}{who} "
+            lines.append(prefix + _first_words(doc.text[c.start : c.end], max(20, width - len(prefix))))
+    return "\n".join(lines)
