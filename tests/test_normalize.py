@@ -9,9 +9,9 @@ from newstrace.normalize import normalize_text
 def test_folds_spaces_and_line_endings() -> None:
     text, m = normalize_text("a\r\nb  \tc\u200bd  \nE\u0301x\n\n\n\n\ny")
     assert text == "a\nb cd\nÉx\n\n\ny"
-    assert m.to_original(text.index("c")) == 6
-    assert m.to_original(text.index("É")) == 12
-    assert m.to_original(text.index("y")) == 20
+    assert m.to_original(text.index("c")) == 7
+    assert m.to_original(text.index("É")) == 13
+    assert m.to_original(text.index("y")) == 21
 
 
 def test_keeps_indentation_and_nbsp_becomes_space() -> None:

@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .analyze import analyze_document
 from .errors import InputError
 from .ingest import FORMATS, read_paths
 from .render import render_document, safe
+from .run import analyze_stream
+from .run.local import default_workers
 
 
 def _error(msg: str) -> None:
@@ -19,18 +20,14 @@ def _error(msg: str) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if args.workers == 0:
+        args.workers = default_workers()
     failures = 0
     done = 0
     first = True
-    for item in read_paths(args.paths, args.format):
-        if isinstance(item, InputError):
-            _error(str(item))
-            failures += 1
-            continue
-        try:
-            doc = analyze_document(item)
-        except Exception as e:  # a bug on one page must not lose the rest of the batch
-            _error(f"{item.source or item.id}: analysis failed: {type(e).__name__}: {e}")
+    for doc in analyze_stream(read_paths(args.paths, args.format), args.workers):
+        if isinstance(doc, InputError):
+            _error(str(doc))
             failures += 1
             continue
         done += 1
@@ -55,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or glob patterns")
     a.add_argument("--json", action="store_true", help="one newstrace.document/1 JSON object per line")
     a.add_argument("--format", choices=FORMATS, default="auto")
+    a.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="analyse in N worker processes (0 = one per core)")
     a.set_defaults(func=cmd_analyze)
     return p
 

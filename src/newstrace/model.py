@@ -145,6 +145,11 @@ class Entity:
     type: str
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    # Places (and organisations or groups tied to one country): ISO 3166-1 alpha-2 code and coordinates,
+    # where the shipped gazetteer knows them. Written to JSON only when set.
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,9 @@ class Document:
     dates: tuple[DateMention, ...] = ()
     # Names of the annotations present, so a pipeline can check a stage's needs before it runs.
     annotated: frozenset[str] = frozenset()
+    # The linguistic parse (a spaCy ``Doc`` over ``text``), shared by the stages that need one.
+    # Not part of the JSON: everything derived from it is stored as stand-off spans.
+    parse: Any = field(default=None, compare=False, repr=False)
 
     def with_annotations(self, name: str, **fields: Any) -> Document:
         """A copy with ``fields`` set and ``name`` recorded as present."""
@@ -232,18 +240,24 @@ class Document:
                 }
                 for q in self.quotes
             ],
-            "entities": [
-                {
-                    "id": e.id,
-                    "name": e.name,
-                    "type": e.type,
-                    "aliases": list(e.aliases),
-                    "mentions": [{"start": m.start, "end": m.end} for m in e.mentions],
-                }
-                for e in self.entities
-            ],
+            "entities": [_entity_json(e) for e in self.entities],
             "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value} for d in self.dates],
         }
+
+
+def _entity_json(e: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": e.id,
+        "name": e.name,
+        "type": e.type,
+        "aliases": list(e.aliases),
+        "mentions": [{"start": m.start, "end": m.end} for m in e.mentions],
+    }
+    for key in ("country", "lat", "lon"):
+        value = getattr(e, key)
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def spans_in(layers: Sequence[Layer], kind: str) -> list[Layer]:

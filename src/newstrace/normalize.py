@@ -16,8 +16,11 @@ import unicodedata
 from .model import OffsetMap
 
 # Same-length substitutions: exotic spaces become a plain space, tabs a space.
-_SPACE_LIKE = "\t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {0x2028: "\n", 0x2029: "\n", 0x0B: "\n", 0x0C: "\n", 0x85: "\n"}
+_SPACE_LIKE = (
+    "\t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+_LINE_LIKE = "\u2028\u2029\x0b\x0c\x85"
+_TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): "\n" for c in _LINE_LIKE}
 
 # Length-changing edits, in order of alternation:
 #  1 line endings  2 trailing spaces  3 internal space runs  4 invisible / control / bidi characters

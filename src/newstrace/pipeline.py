@@ -27,7 +27,10 @@ class Stage:
         return self.func(doc)
 
 
-def stage(name: str, needs: Iterable[str], adds: Iterable[str]) -> Callable[[Callable[[Document], Document]], Stage]:
+StageFunc = Callable[[Document], Document]
+
+
+def stage(name: str, needs: Iterable[str], adds: Iterable[str]) -> Callable[[StageFunc], Stage]:
     """Decorator: turn ``func(doc) -> doc`` into a declared ``Stage``."""
 
     def wrap(func: Callable[[Document], Document]) -> Stage:

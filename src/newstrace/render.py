@@ -51,9 +51,9 @@ def render_document(doc: Document, width: int = 100) -> str:
     if doc.credits:
         lines.append("")
         lines.append("Credits")
-        for c in doc.credits:
-            where = ", ".join(x for x in (c.place, c.date) if x)
-            lines.append(f"  {c.outlet:<10} {safe(where):<24} {_first_words(doc.text[c.start:c.end], 60)}")
+        for cr in doc.credits:
+            where = ", ".join(x for x in (cr.place, cr.date) if x)
+            lines.append(f"  {cr.outlet:<10} {safe(where):<24} {_first_words(doc.text[cr.start:cr.end], 60)}")
     if doc.comments:
         lines.append("")
         lines.append(f"Comments ({len(doc.comments)}: "

@@ -100,7 +100,8 @@ def test_seed_comments(seed: Document) -> None:
     assert [c.number for c in top] == [str(i) for i in range(1, 21)]
     assert len(replies) == 6
     by_id = {c.id: c for c in comments}
-    assert Counter(by_id[c.parent].number for c in replies if c.parent) == {"14": 2, "15": 1, "17": 2, "20": 1}
+    parents = Counter(by_id[c.parent].number for c in replies if c.parent)
+    assert parents == {"14": 2, "15": 1, "17": 2, "20": 1}
     # Continuation paragraphs stay with their comment; deeper continuations with the reply.
     c3 = next(c for c in comments if c.number == "3")
     assert "This move would definitely knock" in seed.text[c3.start : c3.end]

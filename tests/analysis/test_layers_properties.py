@@ -10,14 +10,16 @@ from newstrace.ingest.text import read_text
 
 _words = st.sampled_from(
     ["the", "Minister", "said", "on", "Monday", "MOSCOW,", "(AP)", "—", "Reuters", "“quote”", "[", "]",
-     "Editor’s", "Note:", "1.", "•", "Comments", "closed.", "©", "2016", "March", "14.", "/TASS/.", "by", "By"]
+     "Editor’s", "Note:", "1.", "•", "Comments", "closed.", "©", "2016", "March", "14.", "/TASS/.",
+     "by", "By"]
 )
 _line = st.one_of(
     st.lists(_words, min_size=1, max_size=40).map(" ".join),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60),
 )
 _indent = st.sampled_from(["", "  ", "    ", "      ", "\t"])
-_page = st.lists(st.tuples(_indent, _line, st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n"])), max_size=40).map(
+_end = st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n"])
+_page = st.lists(st.tuples(_indent, _line, _end), max_size=40).map(
     lambda rows: "".join(i + line + end for i, line, end in rows)
 )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Block, Comment, Credit, Document, Layer
 from ..pipeline import stage
-from .credits import parse_dateline
+from .credits import parse_credit, parse_dateline
 
 # ---------------------------------------------------------------------------------------------------
 # Line shapes and vocabulary (generic: nothing here names a site, a person or a story)
@@ -24,14 +24,17 @@ _SENTENCE_END = re.compile(r"""[.!?…]['"”’)\]]*$""")
 _NUMBERED = re.compile(r"(\d{1,4})[.)]\s+(?=\S)")
 _BULLET = re.compile(r"[•◦▪‣●○■□➤►»›·\-–—*]\s+(?=\S)")
 _EDITOR_NOTE = re.compile(
-    r"""^[\[(]?\s*(?:editor['’]?s?['’]?|ed\.|publisher['’]?s?['’]?|author['’]?s?['’]?)\s*note\b|^\[?\s*update\s*:""",
+    r"""^[\[(]?\s*(?:editor['’]?s?['’]?|ed\.|publisher['’]?s?['’]?|author['’]?s?['’]?)\s*note\b"""
+    r"""|^\[?\s*update\s*:""",
     re.I,
 )
 _SIGNATURE = re.compile(
     r"""(?:(?<=[a-z])|(?<=[.!?…"”’]\s)|(?<=[.!?…"”’])|(?<=[-–—~]\s)|(?<=\n))"""
     r"""([A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z'’-]+){1,2})\s*[\])]?\s*$"""
 )
-_BYLINE = re.compile(r"^(?:by|written by|words by|author:|reporting by|story by)\s+([A-Z][^\n,|;]{1,80})", re.I)
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|author:|reporting by|story by)\s+([A-Z][^\n,|;]{1,80})", re.I
+)
 _COMMENTS_CLOSED = re.compile(
     r"^(?:comments?\s+(?:are|is)\s+(?:now\s+)?closed|comments?\s+closed|commenting\s+(?:is\s+)?"
     r"(?:closed|disabled)|comments?\s+for\s+this\s+\w+\s+(?:are|is)\s+(?:now\s+)?closed)\b",
@@ -66,7 +69,8 @@ _MONTH = (
 )
 _DATE_TOKEN = re.compile(
     rf"\b(?:{_MONTH}|\d{{1,4}}|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|am|pm|a\.m\.|p\.m\.|gmt|utc|edt|est|msk|published|first|last|updated|posted|on|at|"
+    r"saturday|sunday|am|pm|a|p|m|gmt|utc|edt|est|et|pt|ct|pdt|cdt|bst|cet|cest|msk|published|first|last|"
+    r"updated|posted|on|at|"
     r"modified|date|time|st|nd|rd|th)\b",
     re.I,
 )
@@ -86,6 +90,12 @@ def _is_prose(s: str) -> bool:
 def _is_title_like(s: str) -> bool:
     n = _words(s)
     return 1 <= n <= 30 and (not _SENTENCE_END.search(s) or s.rstrip().endswith(("?", "!")) or n <= 12)
+
+
+def _byline_author(s: str) -> str:
+    """The person in a byline, without the outlet or role that may follow ("Jane Doe, Associated Press")."""
+    name = re.split(r",|\s+(?:for|of|at)\s+|\s+[-–—|]\s+", s.strip(), maxsplit=1)[0]
+    return name.strip()
 
 
 def _is_date_line(s: str) -> bool:
@@ -204,20 +214,31 @@ def _comment_zone(units: Sequence[_Unit], html: bool) -> int | None:
 
 
 def _thread_comments(units: list[_Unit], lo: int, hi: int, html: bool) -> list[Comment]:
-    """Give every unit in ``units[lo:hi]`` to a comment; return the comments with their parents."""
+    """Give every unit in ``units[lo:hi]`` to a comment; return the comments with their parents.
+
+    Text pages thread by markers and indentation: a numbered item opens a top-level comment, a bullet
+    opens a reply to the comment it hangs under, and an unmarked paragraph indented deeper than the
+    comment just opened continues it. HTML pages thread by the depth the reader found.
+    """
     comments: list[Comment] = []
     spans: dict[int, list[int]] = {}  # comment id -> [start, end]
-    # stack of (indent or depth, comment id); the top is the comment a deeper unit belongs to
-    stack: list[tuple[int, int]] = []
+    # open comments, innermost last: (indent or depth, comment id, opened by a bullet)
+    stack: list[tuple[int, int, bool]] = []
     last_group: int | None = None
-    top_indent: int | None = None
+    top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
 
-    def open_comment(u: _Unit, level: int, number: str | None, parent: int | None) -> None:
+    def open_comment(u: _Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
         cid = len(comments) + 1
-        author_m = _COMMENT_AUTHOR.match(u.text[len(number) + 2 :] if number else u.text)
+        marker = _NUMBERED.match(u.text) or _BULLET.match(u.text)
+        author_m = _COMMENT_AUTHOR.match(u.text[marker.end() :] if marker else u.text)
         comments.append(Comment(cid, parent, number, author_m.group(1) if author_m else None, u.start, u.end))
         spans[cid] = [u.start, u.end]
-        stack.append((level, cid))
+        stack.append((level, cid, bullet))
+        u.kind, u.comment = "comment", cid
+
+    def continue_last(u: _Unit) -> None:
+        cid = len(comments)
+        spans[cid][1] = u.end
         u.kind, u.comment = "comment", cid
 
     for i in range(lo, hi):
@@ -232,35 +253,33 @@ def _thread_comments(units: list[_Unit], lo: int, hi: int, html: bool) -> list[C
             if u.block.region != "comments":
                 continue
             level = u.block.depth
-            if u.block.group is not None and u.block.group == last_group and stack:
-                cid = stack[-1][1]
-                spans[cid][1] = u.end
-                u.kind, u.comment = "comment", cid
+            if u.block.group is not None and u.block.group == last_group and comments:
+                continue_last(u)
                 continue
             last_group = u.block.group
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            open_comment(u, level, None, stack[-1][1] if stack else None)
+            open_comment(u, level, None, stack[-1][1] if stack else None, False)
             continue
         numbered = _NUMBERED.match(u.text)
         bullet = _BULLET.match(u.text)
-        if numbered and (top_indent is None or u.indent == top_indent):
+        if numbered and (top_indent is None and not comments or u.indent == top_indent):
             top_indent = u.indent
             stack.clear()
-            open_comment(u, u.indent, numbered.group(1), None)
-        elif bullet and stack:
-            while stack and stack[-1][0] >= u.indent:
+            open_comment(u, u.indent, numbered.group(1), None, False)
+            continue
+        if bullet and (stack or top_indent is None):
+            while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and stack[-1][2])):
                 stack.pop()
-            open_comment(u, u.indent, None, stack[-1][1] if stack else None)
-        elif stack and (top_indent is None or u.indent > top_indent):
-            while len(stack) > 1 and stack[-1][0] >= u.indent:
-                stack.pop()
-            cid = stack[-1][1]
-            spans[cid][1] = u.end
-            u.kind, u.comment = "comment", cid
-        elif top_indent is None and not stack or u.gap >= 1 and top_indent is None:
-            # Header-led sections: every paragraph is a comment.
-            open_comment(u, u.indent, None, None)
+            open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
+            continue
+        while stack and stack[-1][0] >= u.indent:
+            stack.pop()
+        if stack and stack[-1][1] == len(comments):
+            continue_last(u)
+        elif top_indent is None:
+            # Header-led sections: every paragraph that is not a continuation is a comment.
+            open_comment(u, u.indent, None, stack[-1][1] if stack else None, False)
         else:
             u.kind = "boilerplate"
     return [
@@ -377,8 +396,14 @@ def assign_layers(doc: Document) -> Document:
         c = _credit_for(u, credits)
         if c is None or u.kind not in (None, "body"):
             continue
-        if _PHOTO.search(u.text) and not _is_prose(u.text):
+        match = parse_credit(u.text)
+        if (match is not None and match.kind == "photo") or (_PHOTO.search(u.text) and not _is_prose(u.text)):
             u.kind = "caption"
+            continue
+        if match is not None and match.kind == "byline" and not _is_prose(u.text):
+            bm = _BYLINE.match(u.text)
+            u.kind, u.outlet = "byline", c.outlet
+            u.author = _byline_author(bm.group(1)) if bm else None
             continue
         head = text[u.start : c.start].strip()
         tail = text[c.end : u.end].strip()
@@ -412,6 +437,9 @@ def assign_layers(doc: Document) -> Document:
             continue
         if u.kind not in (None, "body"):
             continue
+        if u.kind is None and _RELATED.match(u.text):
+            u.kind = "related"
+            continue
         if _BOILERPLATE.search(u.text) or _is_nav_like(u.text) or not _is_prose(u.text):
             if u.kind is None or not has_main:
                 u.kind = "boilerplate"
@@ -433,7 +461,7 @@ def assign_layers(doc: Document) -> Document:
         elif _is_date_line(t):
             u.kind = "dateline"
         elif (bm := _BYLINE.match(t)) and _words(t) <= 12:
-            u.kind, u.author = "byline", bm.group(1).strip()
+            u.kind, u.author = "byline", _byline_author(bm.group(1))
         elif (_BOILERPLATE.search(t) and _words(t) <= 12) or _is_nav_like(t):
             u.kind = "boilerplate"
         elif i < body_start:
@@ -473,19 +501,18 @@ def _attribute_outlets(units: list[_Unit], default: str | None) -> None:
     current: str | None = None
     pending: list[_Unit] = []  # body units with no credit before them
     for u in units:
-        if u.kind == "credit" or (u.split is not None and u.split[1] == "credit"):
-            outlet = u.outlet
+        head_credit = u.split is not None and u.split[1] == "credit"
+        if u.kind == "credit" or (u.kind == "byline" and u.outlet) or head_credit:
+            outlet = u.split[2] if head_credit and u.split is not None else u.outlet
             if current is None and pending:
                 for p in pending:
                     p.outlet = outlet
                 pending = []
             current = outlet
-            if u.kind == "credit":
+            if u.kind in ("credit", "byline"):
                 continue
         if u.kind in ("body", "section_heading"):
-            if u.split is not None and u.split[1] == "credit":
-                u.outlet = current
-            elif current is not None:
+            if current is not None:
                 u.outlet = current
             else:
                 pending.append(u)
@@ -515,11 +542,10 @@ def _to_layers(units: list[_Unit], text: str) -> list[Layer]:
             at, head_kind, head_outlet = u.split
             if head_kind == "body":
                 # "... — Reuters": body first, credit after
-                pieces.append(Layer("body", u.start, at, None, None, None))
+                pieces.append(Layer("body", u.start, at, u.outlet, None, None))
                 pieces.append(Layer("credit", at, u.end, u.outlet, None, None))
             else:
-                outlet = u.outlet if head_kind == "credit" else head_outlet
-                pieces.append(Layer(head_kind, u.start, at, outlet, None, None))
+                pieces.append(Layer(head_kind, u.start, at, head_outlet, None, None))
                 pieces.append(Layer(kind, at, u.end, u.outlet, u.author, u.comment))
         else:
             pieces.append(Layer(kind, u.start, u.end, u.outlet, u.author, u.comment))

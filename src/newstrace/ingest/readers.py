@@ -1,31 +1,250 @@
-"""Format detection and dispatch (placeholder until the readers land: text only)."""
+"""Reading inputs: paths, folders and globs in; a ``Document`` or an ``InputError`` per item out.
+
+An item is one page: a file, a JSON Lines record or a WARC record. Batch commands must record a bad
+item and go on, so ``read_paths`` never raises for bad input: it yields the error in the item's place.
+``read_bytes`` reads one in-memory input and raises instead, for callers that handle a single page.
+
+Size limits protect memory: a text or HTML page larger than ``max_bytes`` is refused from its file
+size before it is read, and gzip data is refused as soon as its decompressed size passes the limit.
+Containers (JSON Lines, WARC) are streamed, so the limit applies to each record, not to the file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import glob
+import gzip
+import io
+import logging
+import os
+import stat
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
 from ..model import Document
+from .detect import (
+    FORMATS,
+    GZIP_MAGIC,
+    HEAD_BYTES,
+    ByteStream,
+    GzipStream,
+    binary_kind,
+    check_format,
+    decode_text,
+    format_from_name,
+    gunzip,
+    gunzip_head,
+    reject_binary,
+    sniff,
+    strip_extension,
+)
+from .jsonl import iter_jsonl
 from .text import read_text
+from .warc import iter_warc
 
-FORMATS = ("auto", "text", "html", "jsonl", "warc")
+__all__ = ["FORMATS", "MAX_INPUT_BYTES", "expand_paths", "read_bytes", "read_paths"]
+
+logger = logging.getLogger(__name__)
+
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-def read_bytes(data: bytes, source: str, format: str = "auto") -> list[Document]:
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One input before we know what is in it: where it came from, its default id, how to open it."""
+
+    source: str
+    doc_id: str
+    size: int
+    open: Callable[[], IO[bytes]]
+
+
+def read_bytes(
+    data: bytes, source: str, format: str = "auto", *, max_bytes: int = MAX_INPUT_BYTES
+) -> list[Document]:
+    """The documents in one in-memory input; raises ``InputError`` naming ``source`` if it is bad.
+
+    ``source`` is also what the format is guessed from (its extension) and the id derived from (its
+    stem). For JSON Lines and WARC input, the first bad record raises.
+    """
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(source, f"not UTF-8 ({e})") from e
-    return [read_text(text, doc_id=Path(source).stem, source=source)]
+        fmt = check_format(format)
+    except ValueError as e:
+        raise InputError(source, str(e)) from None
+    doc_id = strip_extension(Path(source).name) or source
+    out: list[Document] = []
+    for item in _guarded(_Input(source, doc_id, len(data), lambda: io.BytesIO(data)), fmt, max_bytes):
+        if isinstance(item, InputError):
+            raise item
+        out.append(item)
+    return out
 
 
-def read_paths(paths: Iterable[str], format: str = "auto") -> Iterator[Document | InputError]:
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]], format: str = "auto", *, max_bytes: int = MAX_INPUT_BYTES
+) -> Iterator[Document | InputError]:
+    """Yield a ``Document`` or an ``InputError`` per input item of files, folders and glob patterns.
+
+    Never raises for bad input: a missing path, an unreadable file, a bad JSON line or a truncated WARC
+    record each come out as an ``InputError`` naming it, and reading goes on with the next item.
+    """
+    if isinstance(paths, str | os.PathLike):  # one path, not an iterable of characters
+        paths = [paths]
+    try:
+        fmt = check_format(format)
+    except ValueError as e:
+        for p in paths:
+            yield InputError(os.fspath(p), str(e))
+        return
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        path, doc_id = item
+        yield from _read_file(path, doc_id, fmt, max_bytes)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str] | InputError]:
+    """``(file, default id)`` for every file the arguments name, or an ``InputError`` for a bad argument.
+
+    A file is taken as given (id: its stem). A folder is walked in sorted order, skipping hidden files
+    and folders and files whose extension we do not read (id: the path relative to the folder without
+    extension, ``/``-separated). A pattern that is not an existing path is expanded as a glob.
+    """
     for p in paths:
-        try:
-            yield from read_bytes(Path(p).read_bytes(), p, format)
-        except InputError as e:
-            yield e
-        except OSError as e:
-            yield InputError(p, e.strerror or str(e))
+        s = os.fspath(p)
+        path = Path(s)
+        if path.is_dir():
+            yield from _walk(path, s)
+        elif path.exists() or path.is_symlink():
+            yield path, strip_extension(path.name)
+        elif glob.has_magic(s):
+            matches = sorted(glob.glob(s, recursive=True))
+            if not matches:
+                yield InputError(s, "no files match this pattern")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    yield from _walk(mp, m)
+                else:
+                    yield mp, strip_extension(mp.name)
+        else:
+            yield InputError(s, "no such file or directory")
+
+
+def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
+    """The readable files under ``root``, sorted by relative path; errors for unreadable folders."""
+    errors: list[InputError] = []
+
+    def onerror(e: OSError) -> None:
+        errors.append(InputError(e.filename or source, e.strerror or str(e)))
+
+    found: list[tuple[str, Path]] = []
+    ignored = 0
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            if format_from_name(name)[0] is None:
+                ignored += 1
+                continue
+            full = Path(dirpath) / name
+            found.append((full.relative_to(root).as_posix(), full))
+    if ignored:
+        logger.debug("%s: ignored %d file(s) with extensions newstrace does not read", source, ignored)
+    yield from errors
+    if not found and not errors:
+        yield InputError(source, f"no readable files in this folder ({ignored} other files ignored)")
+    for rel, full in sorted(found):
+        yield full, strip_extension(rel)
+
+
+def _read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
+    source = str(path)
+    try:
+        st = path.stat()
+    except OSError as e:
+        yield InputError(source, e.strerror or str(e))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        yield InputError(source, "not a regular file")
+        return
+    yield from _guarded(_Input(source, doc_id, st.st_size, lambda: path.open("rb")), fmt, max_bytes)
+
+
+def _guarded(inp: _Input, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
+    """``_read_input`` with every failure turned into an ``InputError`` naming the input."""
+    try:
+        yield from _read_input(inp, fmt, max_bytes)
+    except InputError as e:
+        yield e
+    except ImportError:
+        raise  # a broken installation is not a bad input
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        yield InputError(inp.source, f"truncated or corrupt gzip data ({e})")
+    except OSError as e:
+        yield InputError(inp.source, e.strerror or str(e))
+    except RecursionError:
+        yield InputError(inp.source, "cannot read: structure nested too deeply")
+    except Exception as e:  # a reader bug must not stop a batch; say what it was
+        logger.debug("%s: reader failed", inp.source, exc_info=True)
+        yield InputError(inp.source, f"cannot read ({type(e).__name__}: {e})")
+
+
+def _read_input(inp: _Input, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
+    """Detect, then read; raises ``InputError`` when the whole input is bad."""
+    source = inp.source
+    if inp.size == 0:
+        raise InputError(source, "empty input")
+    name_fmt, _ = format_from_name(source)
+    planned = name_fmt if fmt == "auto" else fmt
+    if planned in ("text", "html") and inp.size > max_bytes:
+        raise _too_large(source, inp.size, max_bytes)
+    with inp.open() as f:
+        head = f.read(HEAD_BYTES)
+        gz = head[:2] == GZIP_MAGIC
+        view = gunzip_head(head, source) if gz else head
+        kind = binary_kind(view[:64])
+        if kind:
+            raise InputError(source, f"unknown format: binary content ({kind})")
+        if fmt == "auto":
+            fmt = name_fmt or sniff(view, source)
+        if fmt in ("warc", "jsonl"):
+            f.seek(0)
+            stream: ByteStream = GzipStream(f, source) if gz else f
+            if fmt == "warc":
+                if not view.lstrip().startswith(b"WARC/"):
+                    raise InputError(source, f"not a WARC file (starts with {view[:20]!r})")
+                yield from iter_warc(stream, source, max_bytes=max_bytes)
+            else:
+                yield from iter_jsonl(stream, source, max_bytes=max_bytes)
+            return
+        if inp.size > max_bytes:
+            raise _too_large(source, inp.size, max_bytes)
+        f.seek(0)
+        data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:  # the file grew since we looked
+            raise _too_large(source, len(data), max_bytes)
+    if gz:
+        data = gunzip(data, source, max_bytes)
+    yield _single(data, fmt, inp)
+
+
+def _single(data: bytes, fmt: str, inp: _Input) -> Document:
+    """One text or HTML page."""
+    if fmt == "text":
+        return read_text(decode_text(data, inp.source), doc_id=inp.doc_id, source=inp.source)
+    if not data.strip():
+        raise InputError(inp.source, "empty input")
+    reject_binary(data, inp.source)
+    from .html import read_html
+
+    return read_html(data, doc_id=inp.doc_id, source=inp.source)
+
+
+def _too_large(source: str, size: int, max_bytes: int) -> InputError:
+    return InputError(source, f"too large: {size} bytes > {max_bytes} limit")

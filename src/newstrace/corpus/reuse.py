@@ -1,0 +1,553 @@
+"""Who copied whom: an incremental index of pages that reports copied passages and their origin.
+
+Each page added is checked against everything stored (no rebuild): candidates come from window
+MinHash LSH over its body text (:class:`PassageLSH`), every candidate is aligned passage by passage
+(:func:`newstrace.corpus.align.align`), and the pair's passages are kept. Direction is decided when
+asked, not when found: the earlier publication (by ``published``, else the earlier insertion) is the
+origin, so a page added later but published earlier becomes the origin of copies already stored.
+Chains (A copied by B, B copied by C) resolve to the first origin: each stretch of a page takes the
+earliest stored page it aligns with, and a stretch whose origin itself copied it is followed on.
+
+A passage lying mostly inside quotation marks on both sides is a ``shared_quote`` (two outlets
+quoting one statement), not a ``copy`` — unless the same pair also shares a substantial passage
+outside quotes, which makes the whole pair a copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ..model import Document
+from .align import Match, align
+from .lsh import LSHIndex
+from .minhash import MinHasher
+from .shingles import Spans, body_text, shingle_hashes, shingles_many, tokenize, word_hashes_many
+
+Kind = str  # "copy" | "shared_quote"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """``doc_id[start:end]`` was copied from ``origin_id[origin_start:origin_end]``."""
+
+    doc_id: str
+    start: int
+    end: int
+    origin_id: str
+    origin_start: int
+    origin_end: int
+    similarity: float
+    kind: Kind
+
+    def copied_json(self) -> dict[str, Any]:
+        """The entry of ``provenance(doc_id)["copied"]``."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "origin_id": self.origin_id,
+            "origin_start": self.origin_start,
+            "origin_end": self.origin_end,
+            "similarity": self.similarity,
+            "kind": self.kind,
+        }
+
+    def copy_json(self) -> dict[str, Any]:
+        """The entry of ``provenance(origin_id)["copies"]``."""
+        return {
+            "doc_id": self.doc_id,
+            "start": self.start,
+            "end": self.end,
+            "origin_start": self.origin_start,
+            "origin_end": self.origin_end,
+            "similarity": self.similarity,
+            "kind": self.kind,
+        }
+
+
+class CandidateIndex(Protocol):
+    """What :class:`ReuseIndex` needs from a candidate index (documents are numbered 0, 1, …)."""
+
+    def sketch_many(self, bodies: Sequence[str]) -> list[Any]: ...
+
+    def query(self, sketch: Any) -> list[int]: ...
+
+    def insert(self, num: int, sketch: Any) -> None: ...
+
+
+class PassageLSH:
+    """The default candidate index: word 5-gram window MinHash signatures in an :class:`LSHIndex`."""
+
+    def __init__(
+        self,
+        ngram: int = 5,
+        stride: int = 32,
+        bands: int = 8,
+        rows: int = 2,
+        min_hits: int = 2,
+        max_candidates: int = 50,
+        seed: int = 1,
+        lsh: LSHIndex | None = None,
+    ) -> None:
+        self.ngram, self.stride, self.seed = ngram, stride, seed
+        self.min_hits, self.max_candidates = min_hits, max_candidates
+        self.lsh = lsh if lsh is not None else LSHIndex(bands, rows)
+        self.hasher = MinHasher(self.lsh.num_perm, seed)
+
+    def sketch_many(self, bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
+        """Window signatures of each body, signed as one batch."""
+        words, cut = word_hashes_many(bodies)
+        grams, gcut = shingles_many(words, cut, self.ngram)
+        sigs, owner = self.hasher.windows_many(grams, gcut, self.stride)
+        bounds = np.searchsorted(owner, np.arange(len(bodies) + 1))
+        return [sigs[bounds[i] : bounds[i + 1]] for i in range(len(bodies))]
+
+    def query(self, sketch: npt.NDArray[np.uint64]) -> list[int]:
+        docs, _ = self.lsh.query(sketch, self.min_hits)
+        return [int(d) for d in docs[: self.max_candidates]]
+
+    def insert(self, num: int, sketch: npt.NDArray[np.uint64]) -> None:
+        self.lsh.insert(num, sketch)
+
+    def config(self) -> dict[str, int]:
+        return {
+            "ngram": self.ngram,
+            "stride": self.stride,
+            "min_hits": self.min_hits,
+            "max_candidates": self.max_candidates,
+            "seed": self.seed,
+        }
+
+
+# -- quotation marks --------------------------------------------------------------------------
+
+_QUOTE_MARK = re.compile(r"``|''|[\"“”„«»]|\n")
+_OPENERS = {"``", "“", "„", "«"}
+_CLOSERS = {"”", "»"}
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Stretches inside quotation marks (marks included), found by scanning for the marks.
+
+    Handles curly quotes, guillemets, straight ``"`` and the ````…''`` / ``''…''`` conventions of
+    tokenised corpora. A quote still open at a line end closes there (news quotes spanning several
+    paragraphs reopen the mark on each paragraph).
+    """
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    for m in _QUOTE_MARK.finditer(text):
+        mark = m.group()
+        if mark == "\n":
+            if open_at >= 0:
+                spans.append((open_at, m.start()))
+                open_at = -1
+        elif open_at < 0:
+            if mark not in _CLOSERS:
+                open_at = m.start()
+        elif mark not in _OPENERS:
+            spans.append((open_at, m.end()))
+            open_at = -1
+    if open_at >= 0:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> float:
+    if end <= start:
+        return 0.0
+    covered = sum(max(0, min(e, end) - max(s, start)) for s, e in spans)
+    return min(1.0, covered / (end - start))
+
+
+# -- stored documents and pairs -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: str
+    num: int
+    text: str
+    body: tuple[tuple[int, int], ...] | None
+    quotes: tuple[tuple[int, int], ...]
+    published: str | None
+
+
+@dataclass(slots=True)
+class _Link:
+    """One aligned passage of a pair, seen from document ``x`` of the pair."""
+
+    x_start: int
+    x_end: int
+    y_start: int
+    y_end: int
+    similarity: float
+    kind: Kind
+    anchors: npt.NDArray[np.int64]  # rows (x, y, x_end, y_end) of exact runs
+
+    def flipped(self) -> _Link:
+        return _Link(
+            self.y_start, self.y_end, self.x_start, self.x_end, self.similarity, self.kind,
+            self.anchors[:, [1, 0, 3, 2]],
+        )  # fmt: skip
+
+    def to_y(self, pos: int) -> int:
+        return _carry(self.anchors, pos, 0, 1)
+
+    def to_x(self, pos: int) -> int:
+        return _carry(self.anchors, pos, 1, 0)
+
+
+def _carry(anchors: npt.NDArray[np.int64], pos: int, src: int, dst: int) -> int:
+    m = Match(0, 0, 0, 0, 0.0, 0, anchors if src == 0 else anchors[:, [1, 0, 3, 2]])
+    return m.map_a_to_b(pos)
+
+
+@dataclass(slots=True)
+class _Seg:
+    start: int
+    end: int
+    origin: int
+    o_start: int
+    o_end: int
+    similarity: float
+    kind: Kind
+
+
+@dataclass
+class _Settings:
+    seed_words: int = 3
+    max_gap: int = 10
+    max_shift: int = 3
+    min_words: int = 12
+    quote_share: float = 0.6
+    pair_copy_words: int = 24
+    follow_links: int = 20
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ReuseIndex:
+    """Incremental copy detection over a corpus of pages (see the module docstring).
+
+    ``candidates`` replaces the default :class:`PassageLSH` (the benchmark plugs datasketch in).
+    ``min_words``: words an aligned passage needs in exact runs to count; ``quote_share``: share of a
+    passage inside quotation marks (on both sides) that makes it a ``shared_quote``;
+    ``pair_copy_words``: words of an unquoted passage that make a whole pair a copy.
+    """
+
+    def __init__(
+        self,
+        candidates: CandidateIndex | None = None,
+        *,
+        min_words: int = 12,
+        quote_share: float = 0.6,
+        pair_copy_words: int = 24,
+    ) -> None:
+        self.candidates: CandidateIndex = candidates if candidates is not None else PassageLSH()
+        self.settings = _Settings(min_words=min_words, quote_share=quote_share, pair_copy_words=pair_copy_words)
+        self._docs: list[_Doc] = []
+        self._nums: dict[str, int] = {}
+        self._links: list[dict[int, list[_Link]]] = []  # per doc: neighbour -> passages seen from doc
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._nums
+
+    # -- adding ---------------------------------------------------------------------------------
+
+    def add(
+        self,
+        doc_id: str,
+        text: str,
+        body_spans: Spans | None = None,
+        published: str | None = None,
+        quote_spans: Spans = (),
+    ) -> list[Passage]:
+        """Store a page and return the passages it shares with pages already stored.
+
+        ``body_spans``: the body layers' ``(start, end)``; only they are indexed and aligned
+        (``None``: the whole text). ``quote_spans``: quotations (e.g. ``Document.quotes``); when
+        empty, quotation marks are scanned for. Returns, chain-resolved, the new page's copied
+        passages (``doc_id`` is the new page) and the passages of stored pages whose origin is now
+        the new page (``origin_id`` is the new page).
+        """
+        return self.add_many([(doc_id, text, body_spans, published, quote_spans)])[0]
+
+    def add_document(self, doc: Document) -> list[Passage]:
+        """:meth:`add` for an analysed :class:`Document` (body layers, quotes, ``published``)."""
+        return self.add_many([_document_record(doc)])[0]
+
+    def add_many(
+        self, records: Sequence[tuple[str, str, Spans | None, str | None, Spans]]
+    ) -> list[list[Passage]]:
+        """Add ``(doc_id, text, body_spans, published, quote_spans)`` records in order.
+
+        Same result as calling :meth:`add` for each, but the batch is signed at once.
+        """
+        seen: set[str] = set()
+        for rec in records:
+            if rec[0] in self._nums or rec[0] in seen:
+                raise ValueError(f"document {rec[0]!r} is already in the index")
+            seen.add(rec[0])
+        docs = [self._new_doc(len(self._docs) + k, *rec) for k, rec in enumerate(records)]
+        sketches = self.candidates.sketch_many([body_text(d.text, d.body) for d in docs])
+        out = []
+        for doc, sketch in zip(docs, sketches, strict=True):
+            found = self.candidates.query(sketch) if self._docs else []
+            self._docs.append(doc)
+            self._nums[doc.id] = doc.num
+            self._links.append({})
+            self._align_with(doc, self._widen(found))
+            self.candidates.insert(doc.num, sketch)
+            out.append(self._report_new(doc.num))
+        return out
+
+    def _new_doc(
+        self, num: int, doc_id: str, text: str, body: Spans | None, published: str | None, quotes: Spans
+    ) -> _Doc:
+        q = tuple((int(s), int(e)) for s, e in quotes) if quotes else tuple(quote_spans(text))
+        b = None if body is None else tuple(sorted((int(s), int(e)) for s, e in body))
+        return _Doc(doc_id, num, text, b, q, published or None)
+
+    def _widen(self, found: list[int]) -> list[int]:
+        """Candidates plus the pages they are linked to by copies, so chains meet their origin."""
+        out = list(dict.fromkeys(found))
+        seen = set(out)
+        for c in found:
+            extra = sorted(
+                (n for n, links in self._links[c].items() if any(x.kind == "copy" for x in links)),
+                key=functools.cmp_to_key(self._cmp),
+            )
+            for n in extra[: self.settings.follow_links]:
+                if n not in seen:
+                    seen.add(n)
+                    out.append(n)
+        return out
+
+    def _align_with(self, doc: _Doc, others: list[int]) -> None:
+        s = self.settings
+        tok_new = tokenize(doc.text, doc.body)
+        for o in others:
+            old = self._docs[o]
+            tok_old = tokenize(old.text, old.body)
+            matches = align(
+                tok_old, tok_new, old.text, doc.text,
+                seed=s.seed_words, max_gap=s.max_gap, max_shift=s.max_shift, min_words=s.min_words,
+            )  # fmt: skip
+            if not matches:
+                continue
+            links = [self._classify(m, doc, old) for m in matches]
+            if any(x.kind == "copy" and m.words >= s.pair_copy_words for x, m in zip(links, matches, strict=True)):
+                for x in links:
+                    x.kind = "copy"
+            self._links[doc.num][o] = links
+            self._links[o][doc.num] = [x.flipped() for x in links]
+
+    def _classify(self, m: Match, new: _Doc, old: _Doc) -> _Link:
+        """A link seen from the new page (x) to the stored page (y); the match has a=old, b=new."""
+        share = self.settings.quote_share
+        quoted = (
+            _inside(new.quotes, m.b_start, m.b_end) >= share and _inside(old.quotes, m.a_start, m.a_end) >= share
+        )
+        return _Link(
+            m.b_start, m.b_end, m.a_start, m.a_end, m.similarity, "shared_quote" if quoted else "copy",
+            m.anchors[:, [1, 0, 3, 2]],
+        )  # fmt: skip
+
+    # -- direction and chains ---------------------------------------------------------------------
+
+    def _cmp(self, x: int, y: int) -> int:
+        """-1 when page x came first (earlier publication, else earlier insertion)."""
+        px, py = self._docs[x].published, self._docs[y].published
+        if px and py:
+            n = min(len(px), len(py))
+            if px[:n] != py[:n]:
+                return -1 if px[:n] < py[:n] else 1
+        return (x > y) - (x < y)
+
+    def _resolve(self, x: int, memo: dict[int, list[_Seg]], depth: int = 0) -> list[_Seg]:
+        """Stretches of page x with their first origin (earliest page, followed along chains)."""
+        if x in memo:
+            return memo[x]
+        memo[x] = []  # guards against cycles (not expected: origins are strictly earlier)
+        direct = [
+            (y, link) for y, links in self._links[x].items() if self._cmp(y, x) < 0 for link in links
+        ]
+        if not direct:
+            return []
+        bounds = sorted({p for _, lk in direct for p in (lk.x_start, lk.x_end)})
+        rank = {
+            y: r
+            for r, y in enumerate(sorted({y for y, _ in direct}, key=functools.cmp_to_key(self._cmp)))
+        }
+        pieces: list[tuple[int, int, int, _Link]] = []
+        for p, q in zip(bounds[:-1], bounds[1:], strict=True):
+            cover = [(y, lk) for y, lk in direct if lk.x_start <= p and q <= lk.x_end]
+            if not cover:
+                continue
+            y, lk = min(cover, key=lambda c: (c[1].kind != "copy", rank[c[0]]))
+            if pieces and pieces[-1][3] is lk and pieces[-1][1] == p:
+                pieces[-1] = (pieces[-1][0], q, y, lk)
+            else:
+                pieces.append((p, q, y, lk))
+        segs: list[_Seg] = []
+        for p, q, y, lk in pieces:
+            o0, o1 = lk.to_y(p), max(lk.to_y(q - 1) + 1, lk.to_y(p))
+            if p == lk.x_start:
+                o0 = lk.y_start
+            if q == lk.x_end:
+                o1 = lk.y_end
+            seg = _Seg(p, q, y, o0, o1, lk.similarity, lk.kind)
+            if lk.kind == "copy" and depth < 50:
+                segs.extend(self._follow(seg, lk, memo, depth))
+            else:
+                segs.append(seg)
+        memo[x] = segs
+        return segs
+
+    def _follow(self, seg: _Seg, lk: _Link, memo: dict[int, list[_Seg]], depth: int) -> list[_Seg]:
+        """Split a stretch copied from y where y itself copied it from an earlier page."""
+        upstream = [
+            u for u in self._resolve(seg.origin, memo, depth + 1)
+            if u.kind == "copy" and u.start < seg.o_end and seg.o_start < u.end
+        ]  # fmt: skip
+        if not upstream:
+            return [seg]
+        out: list[_Seg] = []
+        cursor = seg.o_start
+        for u in sorted(upstream, key=lambda u: u.start):
+            a, b = max(u.start, seg.o_start), min(u.end, seg.o_end)
+            if a > cursor:
+                out.append(self._part(seg, lk, cursor, a, seg.origin, cursor, a, seg.similarity))
+            # carry [a, b) of y on to u's origin, proportionally inside u
+            scale = (u.o_end - u.o_start) / max(1, u.end - u.start)
+            za = u.o_start + round((a - u.start) * scale)
+            zb = u.o_start + round((b - u.start) * scale)
+            out.append(self._part(seg, lk, a, b, u.origin, za, zb, min(seg.similarity, u.similarity)))
+            cursor = max(cursor, b)
+        if cursor < seg.o_end:
+            out.append(self._part(seg, lk, cursor, seg.o_end, seg.origin, cursor, seg.o_end, seg.similarity))
+        return [s for s in out if s.end > s.start]
+
+    @staticmethod
+    def _part(seg: _Seg, lk: _Link, ya: int, yb: int, origin: int, oa: int, ob: int, sim: float) -> _Seg:
+        xa = seg.start if ya <= seg.o_start else lk.to_x(ya)
+        xb = seg.end if yb >= seg.o_end else lk.to_x(yb)
+        return _Seg(max(xa, seg.start), min(xb, seg.end), origin, oa, ob, sim, seg.kind)
+
+    def _passages(self, x: int, memo: dict[int, list[_Seg]]) -> list[Passage]:
+        doc = self._docs[x]
+        return [
+            Passage(doc.id, s.start, s.end, self._docs[s.origin].id, s.o_start, s.o_end, s.similarity, s.kind)
+            for s in self._resolve(x, memo)
+        ]
+
+    def _later_copies(self, o: int, memo: dict[int, list[_Seg]], limit: int = 1000) -> list[Passage]:
+        """Passages of any page whose first origin is page o (pages reached through links)."""
+        out: list[Passage] = []
+        seen = {o}
+        frontier = [o]
+        while frontier and len(seen) < limit:
+            nxt = []
+            for d in frontier:
+                for n in self._links[d]:
+                    if n not in seen and self._cmp(o, n) < 0:
+                        seen.add(n)
+                        nxt.append(n)
+            frontier = nxt
+        oid = self._docs[o].id
+        for n in sorted(seen - {o}):
+            out.extend(p for p in self._passages(n, memo) if p.origin_id == oid)
+        return out
+
+    def _report_new(self, x: int) -> list[Passage]:
+        memo: dict[int, list[_Seg]] = {}
+        return self._passages(x, memo) + self._later_copies(x, memo)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def copied(self, doc_id: str) -> list[Passage]:
+        """Passages of ``doc_id`` copied from earlier pages, each with its first origin."""
+        return self._passages(self._num(doc_id), {})
+
+    def copies(self, doc_id: str) -> list[Passage]:
+        """Passages of later pages whose first origin is ``doc_id``."""
+        return self._later_copies(self._num(doc_id), {})
+
+    def provenance(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+        """``{"copied": [...], "copies": [...]}`` in the contract shape (see DESIGN.md)."""
+        x = self._num(doc_id)
+        memo: dict[int, list[_Seg]] = {}
+        return {
+            "copied": [p.copied_json() for p in self._passages(x, memo)],
+            "copies": [p.copy_json() for p in self._later_copies(x, memo)],
+        }
+
+    def _num(self, doc_id: str) -> int:
+        try:
+            return self._nums[doc_id]
+        except KeyError:
+            raise KeyError(f"unknown document {doc_id!r}") from None
+
+    # -- persistence -----------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The whole index (pages, found passages, LSH tables) as one blob, e.g. for a SQLite row."""
+        if not isinstance(self.candidates, PassageLSH):
+            raise TypeError("only the default PassageLSH candidate index can be persisted")
+        state = {
+            "format": "newstrace.reuse/1",
+            "settings": {
+                k: getattr(self.settings, k) for k in ("min_words", "quote_share", "pair_copy_words")
+            },
+            "candidates": self.candidates.config(),
+            "docs": [[d.id, d.text, d.body, d.quotes, d.published] for d in self._docs],
+            "links": [
+                [x, y, [[k.x_start, k.x_end, k.y_start, k.y_end, k.similarity, k.kind,
+                         k.anchors.ravel().tolist()] for k in links]]
+                for x, nb in enumerate(self._links) for y, links in nb.items() if x < y
+            ],  # fmt: skip
+        }
+        head = json.dumps(state, separators=(",", ":")).encode()
+        return b"NTREUSE1" + struct.pack("<Q", len(head)) + head + self.candidates.lsh.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ReuseIndex:
+        if data[:8] != b"NTREUSE1":
+            raise ValueError("not a newstrace reuse index")
+        (n,) = struct.unpack("<Q", data[8:16])
+        state = json.loads(data[16 : 16 + n])
+        lsh = LSHIndex.from_bytes(memoryview(data)[16 + n :])
+        cfg = state["candidates"]
+        idx = cls(PassageLSH(lsh=lsh, **cfg), **state["settings"])
+        for num, (doc_id, text, body, quotes, published) in enumerate(state["docs"]):
+            b = None if body is None else tuple((int(s), int(e)) for s, e in body)
+            idx._docs.append(_Doc(doc_id, num, text, b, tuple((int(s), int(e)) for s, e in quotes), published))
+            idx._nums[doc_id] = num
+            idx._links.append({})
+        for x, y, links in state["links"]:
+            lk = [
+                _Link(a, b, c, d, sim, kind, np.array(anc, dtype=np.int64).reshape(-1, 4))
+                for a, b, c, d, sim, kind, anc in links
+            ]
+            idx._links[x][y] = lk
+            idx._links[y][x] = [k.flipped() for k in lk]
+        return idx
+
+
+def _document_record(doc: Document) -> tuple[str, str, Spans | None, str | None, Spans]:
+    body = [(x.start, x.end) for x in doc.layers if x.kind == "body"]
+    quotes = [(q.start, q.end) for q in doc.quotes]
+    return doc.id, doc.text, (body if doc.layers else None), doc.published, quotes
+
+
+__all__ = ["CandidateIndex", "Passage", "PassageLSH", "ReuseIndex", "quote_spans", "shingle_hashes"]

@@ -1,0 +1,173 @@
+"""WARC archives: the HTML (and plain-text) pages among their ``response`` and ``resource`` records.
+
+Each page record is one item with a stable id derived from its WARC-Record-ID. Records that are not
+news pages (images, scripts, requests, metadata, redirects) are skipped and only counted in a debug
+log. A truncated or corrupt record is reported as ``path#record N`` and ends the archive (a WARC
+cannot be resynchronised reliably), after every record before it has been yielded.
+
+The caller hands us the uncompressed WARC stream (``detect.GzipStream`` for ``.warc.gz``): it reads
+both per-record and whole-file gzip and raises on a truncated member, which warcio's own
+decompression silently hides (the cut record just vanishes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from ..errors import InputError
+from ..model import Document
+from .detect import ByteStream, decode_text, decode_with_charset, reject_binary, sniff
+
+logger = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/html")
+_TEXT_TYPES = ("text/plain",)
+_PAGE_RECORDS = ("response", "resource")
+
+
+def warc_doc_id(record_id: str) -> str:
+    """A short stable document id for a WARC-Record-ID: ``warc-`` and 16 hex digits of its SHA-1."""
+    return "warc-" + hashlib.sha1(record_id.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """``(media type, charset)`` from a Content-Type header value."""
+    if not content_type:
+        return "", None
+    parts = [p.strip() for p in content_type.split(";")]
+    charset = None
+    for p in parts[1:]:
+        key, _, value = p.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    return parts[0].lower(), charset
+
+
+def _drain(stream: Any) -> None:
+    while stream.read(1 << 16):
+        pass
+
+
+def _truncated(record: Any) -> bool:
+    """True when the record's block ended before its Content-Length (the file was cut)."""
+    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
+
+
+def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Document | InputError]:
+    """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    skipped: Counter[str] = Counter()
+    produced = 0
+    n = 0
+    try:
+        records = iter(ArchiveIterator(stream, check_digests=True))
+    except Exception as e:  # warcio raises plain Exceptions for unreadable starts
+        yield InputError(source, f"not a readable WARC ({e})")
+        return
+    while True:
+        n += 1
+        src = f"{source}#record {n}"
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except InputError as e:  # the gzip stream was cut or corrupt
+            yield InputError(src, e.reason)
+            return
+        except Exception as e:  # warcio and gzip raise many kinds; all mean the archive breaks here
+            yield InputError(src, f"truncated or corrupt record ({type(e).__name__}: {_short(e)})")
+            return
+        item: Document | InputError | None
+        try:
+            item, reason = _page(record, src, max_bytes)
+        except InputError as e:
+            item, reason = e, ""
+        except ImportError:
+            raise  # a broken installation is not a bad record
+        except Exception as e:  # a reader bug must not stop a batch; say what it was
+            item, reason = InputError(src, f"cannot read record ({type(e).__name__}: {_short(e)})"), ""
+        try:
+            _drain(record.raw_stream)  # also where a cut gzip stream shows
+        except InputError as e:
+            yield InputError(src, e.reason)
+            return
+        except Exception as e:
+            yield InputError(src, f"truncated or corrupt record ({type(e).__name__}: {_short(e)})")
+            return
+        if _truncated(record):
+            yield InputError(src, "truncated record (the archive ends inside it)")
+            return
+        checker = getattr(record, "digest_checker", None)
+        if checker is not None and checker.passed is False and item is not None:
+            yield InputError(src, f"corrupt record (digest mismatch: {'; '.join(checker.problems)[:200]})")
+            continue
+        if item is None:
+            skipped[reason] += 1
+            continue
+        if isinstance(item, Document):
+            produced += 1
+        yield item
+    total = n - 1
+    if skipped:
+        logger.debug("%s: skipped %d of %d records: %s", source, sum(skipped.values()), total,
+                     ", ".join(f"{k} {v}" for k, v in sorted(skipped.items())))
+    if produced == 0 and total == sum(skipped.values()):
+        yield InputError(source, f"no HTML or text page records ({total} records, all skipped)")
+
+
+def _short(e: BaseException) -> str:
+    return " ".join(str(e).split())[:200] or "no detail"
+
+
+def _page(record: Any, src: str, max_bytes: int) -> tuple[Document | None, str]:
+    """The page a record holds, or ``(None, why it was skipped)``."""
+    rec_type = record.rec_type
+    if rec_type not in _PAGE_RECORDS:
+        return None, rec_type or "untyped"
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI")
+    if rec_type == "response":
+        http = record.http_headers
+        if http is None:
+            return None, "non-HTTP response"
+        status = http.get_statuscode()
+        if not (status or "").startswith("2"):
+            return None, f"HTTP {status or '???'}"
+        content_type = http.get_header("Content-Type")
+    else:
+        content_type = headers.get_header("Content-Type")
+    media, charset = _media_type(content_type)
+    if media and media not in _HTML_TYPES and media not in _TEXT_TYPES:
+        return None, media
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(src, f"too large: payload > {max_bytes} limit")
+    if not data.strip():
+        raise InputError(src, "empty input (empty payload)")
+    kind = media or sniff(data[:65536], src)
+    if kind not in ("text", "html", *_HTML_TYPES, *_TEXT_TYPES):
+        return None, f"unlabelled {kind}"
+    record_id = headers.get_header("WARC-Record-ID") or f"{src}|{url}"
+    doc_id = warc_doc_id(record_id)
+    reject_binary(data, src)
+    if kind in _TEXT_TYPES or kind == "text":
+        from .text import read_text
+
+        text = decode_with_charset(data, charset) if charset else None
+        if text is None:
+            text = decode_text(data, src)
+        doc = read_text(text, doc_id=doc_id, source=src, url=url)
+    else:
+        from .html import read_html
+
+        bom = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+        html = None if bom else decode_with_charset(data, charset)
+        doc = read_html(html if html is not None else data, doc_id=doc_id, source=src, url=url)
+    # WARC-Date is when the page was crawled, not published: ``published`` stays what the page says.
+    return replace(doc, url=url or doc.url, format="warc"), ""
