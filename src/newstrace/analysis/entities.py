@@ -56,6 +56,8 @@ def _fold(s: str) -> str:
 
 
 _PARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an)\s+(?=\S)")
+# a name may open with a lowercase particle: "al-Nusra", "de Gaulle", "bin Laden"
+_PARTICLE_NAME = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|de|da|di|du|van|von|der|la|le)[- ][A-Z]")
 
 
 def _surname_key(word: str) -> str:
@@ -93,6 +95,7 @@ class _Tables:
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # folded title -> canonical roles
     role_words: list[str] = field(default_factory=list)
     role_caps: list[str] = field(default_factory=list)  # all-capital titles ("PM"), matched case-sensitively
+    role_ends: set[str] = field(default_factory=set)  # last words of titles, lowercased
 
 
 def _load(name: str) -> Any:
@@ -122,7 +125,7 @@ def _tables() -> _Tables:
                 # scanned with its article, so that "the Fed" is found and "Fed up" is not
                 t.scan.setdefault(form, ref)
                 t.scan.setdefault("The " + form[4:], ref)
-            elif form[:1].isupper():
+            elif form[:1].isupper() or _PARTICLE_NAME.match(form):
                 t.scan.setdefault(form, ref)
 
         # countries: an alias-table entry with an "iso" code names that country and adds its aliases
@@ -182,13 +185,14 @@ def _tables() -> _Tables:
                 k = _fold(s)
                 t.roles[k] = frozenset({role, *broader.get(k, ())}) | t.roles.get(k, frozenset())
                 (t.role_caps if s.isupper() else t.role_words).append(s)
+                t.role_ends.add(s.split()[-1].rstrip(".").lower())
         return t
 
 
 # ---------------------------------------------------------------------------------------------------
 # Patterns (built once from the role table)
 
-_CAPWORD = r"[A-Z][\w.&'’-]*"
+_CAPWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&'’-]*)"
 _Q = rf"{_CAPWORD}(?:[^\S\n]+{_CAPWORD}){{0,3}}"
 _MOD = r"(?:deputy|former|ex-|acting|interim|outgoing|incoming|first[^\S\n]+deputy|assistant|then-|late|new|current)"
 _SKIP_MODS = frozenset({"deputy", "former", "ex", "assistant", "then", "late", "first deputy", "ex-", "then-"})
@@ -200,6 +204,7 @@ class _Patterns:
     title: re.Pattern[str]  # "the (Q) ROLE (of Q)", "Q's ROLE"
     before_name: re.Pattern[str]  # "(Q('s)) ROLE" right before a name
     leading_role: re.Pattern[str]  # a title inside a PERSON span: "Foreign Minister X Y"
+    role_here: re.Pattern[str]  # a title starting at a position: "Defense" of "Defense Minister" is no org
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -224,7 +229,7 @@ def _patterns() -> _Patterns:
         rf"(?P<role>{role})\.?[^\S\n]*[\[(]?[^\S\n]*$"
     )
     leading = re.compile(rf"^(?:(?P<q>{_Q}){_SP})??(?P<role>{role})\.?{_SP}(?=[A-Z])")
-    return _Patterns(title, before, leading)
+    return _Patterns(title, before, leading, re.compile(rf"(?:{_CAPWORD}{_SP}){{0,2}}(?:{role})(?![\w-])"))
 
 
 _HONORIFIC = re.compile(
@@ -286,7 +291,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
     out: list[_Cand] = []
-    for ent in parse.ents:
+    people: set[str] = set()
+    ents = list(parse.ents)
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            words = _fold(ent.text).split()
+            if words:
+                people.update((" ".join(words), words[-1]))
+    for ent in ents:
         label = _LABELS.get(ent.label_)
         if label is None:
             continue
@@ -300,7 +312,7 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
                 bounds.append((a.end(), b.start() if b is not None else len(span_text)))
             # " & " joins two names only when one side is known ("Assad & Putin"), not "Procter & Gamble"
             if all(p.group().strip() == "&" for p in parts) and not any(
-                _fold(span_text[a:b]) in t.names or _fold(span_text[a:b]) in t.demonyms for a, b in bounds
+                (k := _fold(span_text[a:b])) in t.names or k in t.demonyms or k in people for a, b in bounds
             ):
                 bounds = [(0, len(span_text))]
             pieces = [(s0 + a, s0 + b) for a, b in bounds]
@@ -311,7 +323,7 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
             if e - s < 1:
                 continue
             piece = text[s:e]
-            if not piece[0].isupper() and not piece[0].isdigit():
+            if not piece[0].isupper() and not piece[0].isdigit() and not _PARTICLE_NAME.match(piece):
                 continue
             if not any(c.isalpha() for c in piece):
                 continue
@@ -357,12 +369,12 @@ def _scan_candidates(parse: Any, text: str) -> list[_Cand]:
     t = _tables()
     out: list[_Cand] = []
     for match_id, s, e in matcher(parse):
-        span = parse[s:e]
         form = forms.get(match_id)
         if form is None:
             continue
         ref = t.scan[form]
-        st, en = span.start_char, span.end_char
+        last = parse[e - 1]
+        st, en = parse[s].idx, last.idx + len(last)
         if form[:4] in ("the ", "The "):
             st += 4
         surface = text[st:en]
@@ -585,25 +597,33 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
             ref = t.names.get(_fold(c.text))
             if ref is not None and _fold(c.text) in _strong_keys():
                 c.ref, c.label = ref, ref.type
+            elif _fold(c.text) in t.demonyms:
+                c.label = "group"  # "Turk", "Brits": settled with the other demonyms below
             else:
                 w = c.text.split()
                 person_keys.add(_fold(c.text))
                 if len(w) >= 2:
                     person_keys.add(_surname_key(w[-1]))
+    role_here = _patterns().role_here
     city_by_fold: dict[str, _Ref] = {}
     for c in kept:
         if c.ref is not None or c.label == "person":
             continue
         k = _fold(c.text)
         ref = t.names.get(k)
+        dem = t.demonyms.get(k)
         if ref is not None:
             c.ref, c.label = ref, ref.type
         elif k in person_keys or _surname_key(c.text) in person_keys and len(c.text.split()) == 1:
             c.label = "person"
-        elif c.label == "group":
-            dem = t.demonyms.get(k)
-            if dem is not None:
-                c.ref = _Ref(f"group:{_slug(c.text)}", c.text, "group", dem[0])
+        elif dem is not None:
+            # "Syrians" is a group; "Syrian" (an adjective, "Turk battalions") names nobody
+            if dem[1]:
+                c.label, c.ref = "group", _Ref(f"group:{_slug(c.text)}", c.text, "group", dem[0])
+            else:
+                c.label = "drop"
+        elif (m := role_here.match(text, c.start)) is not None and m.end() > c.end:
+            c.label = "drop"  # "Defense" of "Defense Minister X": part of a title
         elif c.label == "place":
             city = t.cities.get(k)
             if city is not None:
@@ -615,12 +635,8 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
             c.ref, c.label = city, "place"
             city_by_fold[k] = city
     for c in kept:  # one sense per discourse for re-typed city names
-        if c.ref is None and c.label != "person" and (city := city_by_fold.get(_fold(c.text))) is not None:
+        if c.ref is None and c.label not in ("person", "drop") and (city := city_by_fold.get(_fold(c.text))):
             c.ref, c.label = city, "place"
-        if c.label == "group" and c.ref is None:
-            dem = t.demonyms.get(_fold(c.text))
-            if dem is not None and not dem[1]:
-                c.label = "drop"
     kept = [c for c in kept if c.label != "drop"]
 
     kept = _rescan(text, kept, taken)
@@ -644,12 +660,15 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
         if c.label == "person":
             continue
         head = linked.get(id(c), c)
-        key = head.ref.id if head.ref is not None else f"{head.label}:{_fold(head.text)}"
+        key = head.ref.id if head.ref is not None else f"name:{_fold(head.text)}"
         g = others.get(key)
         if g is None:
             g = others[key] = _Group(key, head.label, head.ref)
             groups.append(g)
         g.cands.append(c)
+    for g in groups:  # an unlinked name takes the type the model gave it most often
+        if g.ref is None and g.label != "person":
+            g.label = Counter(c.label for c in g.cands).most_common(1)[0][0]
 
     _attach_titles(text, t, groups)
 
@@ -726,44 +745,47 @@ def _rescan(text: str, kept: list[_Cand], taken: bytearray) -> list[_Cand]:
 
 
 def _attach_titles(text: str, t: _Tables, groups: list[_Group]) -> None:
-    """Roles from titles before names ("Kremlin spokesman X"), then title mentions resolved to people."""
+    """Roles from titles next to names ("Kremlin spokesman X"), then title mentions resolved to people."""
     pat = _patterns().before_name
     persons = [g for g in groups if g.label == "person"]
-    owner: dict[int, _Group] = {}
+    owner: dict[int, tuple[_Group, _Cand]] = {}
     for g in persons:
         for c in g.cands:
-            owner[c.start] = g
-            if c.role is not None:
-                roles, q = c.role
-                if q != "skip":
-                    g.roles.update((r, q) for r in roles)
-            window = text[max(0, c.start - 90) : c.start]
-            m = pat.search(window)
+            owner[c.start] = (g, c)
+            if c.role is not None and c.role[1] != "skip":
+                g.roles.update((r, c.role[1]) for r in c.role[0])
+            # cheap test first: the word before the name must end some title ("… minister X")
+            lw = _LAST_WORD.search(text, max(0, c.start - 40), c.start)
+            if lw is None or lw.group(1).lower() not in t.role_ends:
+                continue
+            m = pat.search(text, max(0, c.start - 90), c.start)
             if m is None:
                 continue
             mod = (m.group("mod") or "").lower().strip()
-            if mod in _SKIP_MODS or mod.startswith(("first", "ex", "then")):
-                continue
-            roles_ = t.roles.get(_fold(m.group("role")))
-            if not roles_:
-                continue
+            roles = t.roles.get(_fold(m.group("role")))
             q = _qualifier(m.group("q"), t, suffix=True)
-            if q == "skip":
-                continue
-            g.roles.update((r, q) for r in roles_)
-    # a role stated with a qualifier somewhere makes the bare statement of it redundant
-    for g in persons:
-        qualified = {r for r, q in g.roles if q is not None}
-        g.roles = {(r, q) for r, q in g.roles if q is not None or r not in qualified}
+            if roles and q != "skip" and mod not in _SKIP_MODS and not mod.startswith(("first", "ex", "then")):
+                g.roles.update((r, q) for r in roles)
     titles = _titles(text, t)
     if not titles:
         return
     name_starts = sorted(owner)
+    loose: list[_Title] = []
     for ti in titles:
-        # a title right before a name is that name's title, not a mention of its own
+        # a title right before a name is that name's: "the president of X [Y Z]" is Y Z, a mention and a role
         nxt = bisect.bisect_left(name_starts, ti.end)
-        if nxt < len(name_starts) and re.match(r"^[^\S\n]*[\[(]?[^\S\n]*$", text[ti.end : name_starts[nxt]]):
-            continue
+        if nxt < len(name_starts) and _GAP_TO_NAME.match(text, ti.end, name_starts[nxt]):
+            g = owner[name_starts[nxt]][0]
+            if ti.qual is None or not ti.qual.startswith("unknown:"):
+                g.roles.update((r, ti.qual) for r in ti.roles)
+            g.titles.append((ti.start, ti.end))
+        else:
+            loose.append(ti)
+    # a role stated with a qualifier somewhere makes the bare statement of it redundant
+    for g in persons:
+        qualified = {r for r, q in g.roles if q is not None}
+        g.roles = {(r, q) for r, q in g.roles if q is not None or r not in qualified}
+    for ti in loose:
         if ti.qual is not None and ti.qual.startswith("unknown:"):
             continue
         cands = [g for g in persons if any(r in ti.roles and q == ti.qual for r, q in g.roles)]
@@ -776,12 +798,16 @@ def _attach_titles(text: str, t: _Tables, groups: list[_Group]) -> None:
         # an appositive title names the person just before it: "X Y, the Syrian president,"
         prev = bisect.bisect_left(name_starts, ti.start) - 1
         if prev >= 0:
-            pg = owner[name_starts[prev]]
-            pc = next(c for c in pg.cands if c.start == name_starts[prev])
-            if pg in cands and re.match(r"^[^\S\n]*,[^\S\n]*$", text[pc.end : ti.start]):
+            pg, pc = owner[name_starts[prev]]
+            if pg in cands and _APPOSITION.match(text, pc.end, ti.start):
                 pg.titles.append((ti.start, ti.end))
                 continue
         _nearest(cands, ti.start).titles.append((ti.start, ti.end))
+
+
+_LAST_WORD = re.compile(r"([\w-]+)\.?[^\S\n]*[\[(]?[^\S\n]*$")
+_GAP_TO_NAME = re.compile(r"[^\S\n]*[\[(]?[^\S\n]*$")
+_APPOSITION = re.compile(r"[^\S\n]*,[^\S\n]*$")
 
 
 @stage("entities", needs={"parse"}, adds={"entities"})

@@ -45,6 +45,12 @@ _COMMENTS_HEADER = re.compile(
     r"leave a (?:reply|comment)|what do you think\??)\s*(?:\(\d+\))?\s*:?$",
     re.I,
 )
+_COMMENT_UI = re.compile(
+    r"^(?:view|show|load|hide|see|read)\s+(?:all\s+|more\s+|\d+\s+)?(?:comments?|replies|responses)\b.{0,20}$|"
+    r"^(?:reply|report|flag|like|share|post (?:a )?comment|add (?:a )?comment|sign in|log in|"
+    r"leave a (?:reply|comment)|cancel reply)\b.{0,30}$",
+    re.I,
+)
 _COMMENT_AUTHOR = re.compile(
     r"^([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:says|said|wrote|writes)\s*:", re.U
 )
@@ -107,6 +113,10 @@ def _is_date_line(s: str) -> bool:
         return False
     rest = [w for w in words if not _DATE_TOKEN.fullmatch(w)]
     return len(rest) <= 1
+
+
+def _in_main(u: _Unit) -> bool:
+    return u.block is not None and u.block.main
 
 
 def _is_nav_like(s: str) -> bool:
@@ -252,6 +262,9 @@ def _thread_comments(units: list[_Unit], lo: int, hi: int, html: bool) -> list[C
         if html and u.block is not None:
             if u.block.region != "comments":
                 continue
+            if _COMMENT_UI.match(u.text):
+                u.kind = "boilerplate"
+                continue
             level = u.block.depth
             if u.block.group is not None and u.block.group == last_group and comments:
                 continue_last(u)
@@ -346,7 +359,29 @@ def _mark_repeats(units: list[_Unit], lo: int, hi: int) -> None:
             i += 1
 
 
-def _apply_hints(units: list[_Unit], has_main: bool) -> None:
+def _find_headline(units: list[_Unit], title: str | None, html: bool) -> int | None:
+    """The page's headline: its first ``h1`` (HTML), the line that repeats the given title, or the first line."""
+    free = [i for i, u in enumerate(units) if u.kind is None]
+    if not free:
+        return None
+    if html:
+        h1 = [i for i in free if units[i].block is not None and units[i].block.tag == "h1"]  # type: ignore[union-attr]
+        if h1:
+            return h1[0]
+    if title:
+        wanted = " ".join(title.split()).casefold()
+        for i in free:
+            text = " ".join(units[i].text.split()).casefold()
+            if text and (text == wanted or (len(text) > 12 and wanted.startswith(text))):
+                if not (units[i].block is not None and units[i].block.tag == "title"):
+                    return i
+    first = free[0]
+    if not html and _is_title_like(units[first].text):
+        return first
+    return None
+
+
+def _apply_hints(units: list[_Unit]) -> None:
     """Kinds the HTML structure already tells."""
     for u in units:
         b = u.block
@@ -360,12 +395,10 @@ def _apply_hints(units: list[_Unit], has_main: bool) -> None:
             u.kind = "byline"
         elif b.region == "related":
             u.kind = "related"
-        elif b.region in ("nav", "footer") or (b.region in ("header", "aside") and b.tag != "h1"):
+        elif b.region in ("nav", "footer", "aside"):
             u.kind = "boilerplate"
-        elif b.main:
+        elif b.main and not (_is_date_line(u.text) or _RELATED.match(u.text)):
             u.kind = "section_heading" if b.tag in ("h2", "h3", "h4", "h5", "h6") else "body"
-        elif has_main and b.tag not in ("h1", "h2") and not _is_prose(u.text):
-            u.kind = "boilerplate"
 
 
 @stage("layers", needs={"text", "blocks", "credits"}, adds={"layers", "comments"})
@@ -388,7 +421,7 @@ def assign_layers(doc: Document) -> Document:
 
     has_main = html and any(u.block is not None and u.block.main for u in units[:hi])
     if html:
-        _apply_hints(units[:hi], has_main)
+        _apply_hints(units[:hi])
 
     # 2. Credits: whole credit lines, and credited datelines at the head of a paragraph.
     credits = [c for c in doc.credits if zone is None or c.start < units[zone].start]
@@ -418,20 +451,21 @@ def assign_layers(doc: Document) -> Document:
 
     # 3. Editor's notes, headline, and the header zone before the first prose paragraph.
     _mark_editor_notes(units, hi)
-    first = next((i for i in range(hi) if units[i].kind is None), None)
-    if first is not None:
-        u = units[first]
-        is_h1 = u.block is not None and u.block.tag == "h1"
-        if is_h1 or _is_title_like(u.text) or (doc.title and u.text == doc.title.strip()):
-            u.kind = "headline"
-    body_start = next(
-        (i for i in range(hi) if units[i].kind in (None, "body") and _is_prose(units[i].text)), hi
-    )
+    headline = _find_headline(units[:hi], doc.title, html)
+    if headline is not None:
+        units[headline].kind = "headline"
+    main_idx = [i for i in range(hi) if units[i].block is not None and units[i].block.main]  # type: ignore[union-attr]
+    if has_main:
+        body_start = main_idx[0]
+    else:
+        body_start = next(
+            (i for i in range(hi) if units[i].kind in (None, "body") and _is_prose(units[i].text)), hi
+        )
     _mark_repeats(units, 0, hi)
 
     # 4. The trailer between the last body paragraph and the comments: disclaimers and footers.
-    body_end = hi
-    for i in range(hi - 1, body_start - 1, -1):
+    body_end = main_idx[-1] + 1 if has_main else hi
+    for i in range(hi - 1 if not has_main else -1, body_start - 1, -1):
         u = units[i]
         if u.kind in ("credit", "comments_closed", "caption", "related"):
             continue
@@ -465,10 +499,13 @@ def assign_layers(doc: Document) -> Document:
         elif (_BOILERPLATE.search(t) and _words(t) <= 12) or _is_nav_like(t):
             u.kind = "boilerplate"
         elif i < body_start:
-            if _is_title_like(t) and not seen_subheadline:
+            after_headline = headline is None or i > headline
+            if _is_title_like(t) and not seen_subheadline and after_headline:
                 u.kind, seen_subheadline = "subheadline", True
-            elif _is_title_like(t):
+            elif _is_title_like(t) and after_headline:
                 u.kind = "caption"
+            elif not after_headline:
+                u.kind = "boilerplate"
             else:
                 u.kind = "body"
         elif i >= body_end:
@@ -484,6 +521,9 @@ def assign_layers(doc: Document) -> Document:
             u.kind = "section_heading"
         else:
             u.kind = "body"
+        if has_main and u.kind in ("body", "section_heading", "caption") and not _in_main(u):
+            # The extractor judged this block not part of the article.
+            u.kind = "boilerplate"
     for u in units[:hi]:
         if u.kind == "body" and u.split is None and (d := parse_dateline(u.text)) is not None:
             end = d[2]

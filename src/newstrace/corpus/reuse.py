@@ -20,7 +20,7 @@ import json
 import re
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -134,28 +134,55 @@ _OPENERS = {"``", "“", "„", "«"}
 _CLOSERS = {"”", "»"}
 
 
+def _direction(text: str, start: int, end: int, mark: str) -> int:
+    """+1 opening, -1 closing, 0 ambiguous, for a mark at ``text[start:end]``."""
+    if mark in _OPENERS:
+        return 1
+    if mark in _CLOSERS:
+        return -1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    left_open = before.isspace() or before in "([{—–-:\"“‘'`"
+    right_open = after.isspace() or after in ".,;:!?)]}—–-\"”’'"
+    if left_open and not right_open:
+        return 1
+    if right_open and not left_open:
+        return -1
+    return 0
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Stretches inside quotation marks (marks included), found by scanning for the marks.
 
-    Handles curly quotes, guillemets, straight ``"`` and the ````…''`` / ``''…''`` conventions of
-    tokenised corpora. A quote still open at a line end closes there (news quotes spanning several
-    paragraphs reopen the mark on each paragraph).
+    Handles curly quotes, guillemets, straight ``"`` (opening or closing told apart by the
+    characters around it), and the ````…''`` / ``''…''`` conventions of tokenised corpora; quotes
+    nest. A paragraph is the unit: a quote still open at a line end closes there, and a closing
+    mark with no opening one in its paragraph (a quote continued from the paragraph before) makes
+    the paragraph's start up to the mark a quote.
     """
     spans: list[tuple[int, int]] = []
-    open_at = -1
+    depth, open_at, para = 0, -1, 0
     for m in _QUOTE_MARK.finditer(text):
         mark = m.group()
         if mark == "\n":
-            if open_at >= 0:
+            if depth:
                 spans.append((open_at, m.start()))
-                open_at = -1
-        elif open_at < 0:
-            if mark not in _CLOSERS:
+            depth, para = 0, m.end()
+            continue
+        way = _direction(text, m.start(), m.end(), mark)
+        if way == 0:
+            way = -1 if depth else 1
+        if way > 0:
+            if depth == 0:
                 open_at = m.start()
-        elif mark not in _OPENERS:
-            spans.append((open_at, m.end()))
-            open_at = -1
-    if open_at >= 0:
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((open_at, m.end()))
+        else:
+            spans.append((para, m.end()))
+    if depth:
         spans.append((open_at, len(text)))
     return spans
 
@@ -226,11 +253,11 @@ class _Settings:
     seed_words: int = 3
     max_gap: int = 10
     max_shift: int = 3
-    min_words: int = 12
-    quote_share: float = 0.6
-    pair_copy_words: int = 24
+    min_words: int = 10
+    quote_share: float = 0.5
+    quote_share_one_side: float = 0.8
+    pair_copy_words: int = 25
     follow_links: int = 20
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ReuseIndex:
@@ -246,9 +273,9 @@ class ReuseIndex:
         self,
         candidates: CandidateIndex | None = None,
         *,
-        min_words: int = 12,
-        quote_share: float = 0.6,
-        pair_copy_words: int = 24,
+        min_words: int = 10,
+        quote_share: float = 0.5,
+        pair_copy_words: int = 25,
     ) -> None:
         self.candidates: CandidateIndex = candidates if candidates is not None else PassageLSH()
         self.settings = _Settings(min_words=min_words, quote_share=quote_share, pair_copy_words=pair_copy_words)
@@ -349,15 +376,22 @@ class ReuseIndex:
             if any(x.kind == "copy" and m.words >= s.pair_copy_words for x, m in zip(links, matches, strict=True)):
                 for x in links:
                     x.kind = "copy"
+            else:  # no substantial unquoted passage: short shared phrases are not copies
+                links = [x for x in links if x.kind == "shared_quote"]
+            if not links:
+                continue
             self._links[doc.num][o] = links
             self._links[o][doc.num] = [x.flipped() for x in links]
 
     def _classify(self, m: Match, new: _Doc, old: _Doc) -> _Link:
-        """A link seen from the new page (x) to the stored page (y); the match has a=old, b=new."""
+        """A link seen from the new page (x) to the stored page (y); the match has a=old, b=new.
+
+        Quoted: mostly inside quotation marks on both sides, or wholly on one side (the other page
+        printed the same statement as a block, without marks).
+        """
         share = self.settings.quote_share
-        quoted = (
-            _inside(new.quotes, m.b_start, m.b_end) >= share and _inside(old.quotes, m.a_start, m.a_end) >= share
-        )
+        qn, qo = _inside(new.quotes, m.b_start, m.b_end), _inside(old.quotes, m.a_start, m.a_end)
+        quoted = min(qn, qo) >= share or max(qn, qo) >= self.settings.quote_share_one_side
         return _Link(
             m.b_start, m.b_end, m.a_start, m.a_end, m.similarity, "shared_quote" if quoted else "copy",
             m.anchors[:, [1, 0, 3, 2]],

@@ -625,6 +625,8 @@ class _Judgement:
     lo: int = 0
     hi: int = -1
     head: int = -1
+    first: int = 0  # the article's whole extent (its <article>/<main> element, headline included)
+    last: int = -1
 
 
 def _select(segs: list[_Seg], title: str | None = None) -> _Judgement:
@@ -688,7 +690,16 @@ def _select(segs: list[_Seg], title: str | None = None) -> _Judgement:
     best = max(cands.values(), key=score)
     lo, hi, scope = _extend(segs, best, head, good)
     main = _filter(segs, scope, lo, hi, head, good)
-    return _Judgement(main, best, scope, lo, hi, head)
+    first, last = lo, hi
+    g: _Frame | None = best
+    for _ in range(6):
+        if g is None or g.tag in ("body", "html"):
+            break
+        if g.tag == "article" or g.tag == "main":
+            first, last = min(first, g.first), max(last, g.last)
+            break
+        g = g.parent
+    return _Judgement(main, best, scope, lo, hi, head, first, last)
 
 
 _STOP_CATS = frozenset({"related", "comments", "footer", "nav", "byline"})
@@ -881,12 +892,7 @@ def _region(seg: _Seg, judged: _Judgement, above: set[int]) -> tuple[str | None,
         return region, 0, group
     if region is None and seg.inline_cat is not None:
         region = _REGION_OF_CAT[seg.inline_cat]
-    if (
-        region is None
-        and judged.scope is not None
-        and judged.lo <= seg.index <= judged.hi
-        and _excluded(seg, judged.scope) is None
-    ):
+    if region is None and judged.first <= seg.index <= judged.last:
         region = "main"
     return region, 0, group
 

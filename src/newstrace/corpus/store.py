@@ -1,0 +1,415 @@
+"""The embedded store: SQLite in WAL mode with FTS5, one transaction per document.
+
+Why this shape:
+- *Idempotent*: a document is keyed by its id and the hash of its content; the same input twice changes
+  nothing, a changed page under the same id becomes a new revision (older ones are kept).
+- *Resumable*: each document (its JSON, its searchable rows, its copied passages) is written in one
+  transaction, so a run killed at any moment leaves whole documents only; a rerun skips what is stored.
+- *Readable while written*: WAL lets readers (search, the web app) work during an ingest.
+Everything else (the near-duplicate index, stories) is derived data that can be rebuilt from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..model import Document
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,      -- ingest order: the tie-breaker for "who was first"
+    id TEXT NOT NULL UNIQUE,
+    revision INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    url TEXT, outlet TEXT, title TEXT, published TEXT, source TEXT, format TEXT,
+    ingested_at REAL NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_outlet ON documents(outlet);
+CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
+CREATE TABLE IF NOT EXISTS revisions (
+    id TEXT NOT NULL, revision INTEGER NOT NULL, content_hash TEXT NOT NULL,
+    ingested_at REAL NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (id, revision)
+);
+CREATE TABLE IF NOT EXISTS layers (
+    doc_id TEXT NOT NULL, kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    outlet TEXT, author TEXT, comment INTEGER
+);
+CREATE INDEX IF NOT EXISTS layers_doc ON layers(doc_id);
+CREATE TABLE IF NOT EXISTS quotes (
+    rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    speaker TEXT, speaker_entity TEXT, cue TEXT
+);
+CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    mentions INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id);
+CREATE INDEX IF NOT EXISTS entities_name ON entities(name COLLATE NOCASE);
+CREATE VIRTUAL TABLE IF NOT EXISTS body_fts USING fts5(
+    doc_id UNINDEXED, title, body, tokenize = 'porter unicode61'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
+    doc_id UNINDEXED, quote_id UNINDEXED, text, speaker, tokenize = 'porter unicode61'
+);
+CREATE TABLE IF NOT EXISTS passages (
+    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    other_id TEXT NOT NULL, other_start INTEGER NOT NULL, other_end INTEGER NOT NULL,
+    similarity REAL NOT NULL, kind TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+CREATE INDEX IF NOT EXISTS passages_other ON passages(other_id);
+CREATE TABLE IF NOT EXISTS errors (
+    source TEXT PRIMARY KEY, reason TEXT NOT NULL, first_seen REAL NOT NULL, last_seen REAL NOT NULL
+);
+"""
+
+BODY_KINDS = ("body", "section_heading")
+
+
+def content_hash(doc: Document) -> str:
+    """What makes two versions of a page the same: its text and its metadata."""
+    h = hashlib.sha256()
+    for part in (doc.text, doc.url, doc.outlet, doc.title, doc.published, doc.format):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def body_text(doc: Document) -> str:
+    """The searchable body of a page: its body layers only (comments and boilerplate do not match)."""
+    return "\n\n".join(doc.text[x.start : x.end] for x in doc.layers if x.kind in BODY_KINDS)
+
+
+@dataclass(frozen=True)
+class PutResult:
+    doc_id: str
+    status: str  # "added" | "unchanged" | "revised"
+    revision: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc_id: str
+    kind: str  # "body" | "quote"
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+    score: float
+    speaker: str | None = None
+
+
+def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{Path(path).resolve()}?mode=ro"
+        con = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+    else:
+        con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA busy_timeout=30000")
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: bare terms ANDed, "quoted phrases" kept, operators neutralised."""
+    out: list[str] = []
+    parts = text.split('"')
+    for i, part in enumerate(parts):
+        if i % 2 == 1:
+            words = [w for w in _words(part)]
+            if words:
+                out.append('"' + " ".join(words) + '"')
+        else:
+            out.extend(f'"{w}"' for w in _words(part))
+    return " ".join(out)
+
+
+def _words(s: str) -> list[str]:
+    import re
+
+    return re.findall(r"\w+", s)
+
+
+class Store:
+    """A newstrace store in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        if readonly and not Path(path).exists():
+            raise FileNotFoundError(f"{path}: no such store")
+        self.con = _connect(path, readonly)
+        if not readonly:
+            self.con.executescript(_DDL)
+            self.con.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------------ write
+
+    def has(self, doc_id: str, digest: str) -> bool:
+        row = self.con.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and row[0] == digest
+
+    def put(self, doc: Document, passages: Sequence[dict[str, Any]] = ()) -> PutResult:
+        """Store ``doc`` (and the copied passages found for it) in one transaction."""
+        digest = content_hash(doc)
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            row = con.execute(
+                "SELECT revision, content_hash, ingested_at, json FROM documents WHERE id = ?", (doc.id,)
+            ).fetchone()
+            if row is not None and row["content_hash"] == digest:
+                con.execute("COMMIT")
+                return PutResult(doc.id, "unchanged", int(row["revision"]))
+            revision = 1
+            status = "added"
+            if row is not None:
+                revision = int(row["revision"]) + 1
+                status = "revised"
+                con.execute(
+                    "INSERT OR REPLACE INTO revisions(id, revision, content_hash, ingested_at, json) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (doc.id, row["revision"], row["content_hash"], row["ingested_at"], row["json"]),
+                )
+                self._delete_rows(doc.id)
+            self._insert(doc, digest, revision, update=row is not None)
+            self._insert_passages(doc.id, passages)
+            con.execute("DELETE FROM errors WHERE source = ?", (doc.source or doc.id,))
+            con.execute("COMMIT")
+            return PutResult(doc.id, status, revision)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _delete_rows(self, doc_id: str) -> None:
+        for table in ("layers", "quotes", "entities", "passages"):
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        self.con.execute("DELETE FROM body_fts WHERE doc_id = ?", (doc_id,))
+        self.con.execute("DELETE FROM quotes_fts WHERE doc_id = ?", (doc_id,))
+
+    def _insert(self, doc: Document, digest: str, revision: int, *, update: bool) -> None:
+        con = self.con
+        values = (revision, digest, doc.url, doc.outlet, doc.title, doc.published, doc.source, doc.format,
+                  time.time(), json.dumps(doc.to_json(), ensure_ascii=False), doc.id)
+        if update:
+            # Keep the document's ingest position (seq): it decides who was first.
+            con.execute(
+                "UPDATE documents SET revision = ?, content_hash = ?, url = ?, outlet = ?, title = ?, "
+                "published = ?, source = ?, format = ?, ingested_at = ?, json = ? WHERE id = ?",
+                values,
+            )
+        else:
+            con.execute(
+                "INSERT INTO documents(revision, content_hash, url, outlet, title, published, source, format, "
+                "ingested_at, json, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        con.executemany(
+            'INSERT INTO layers(doc_id, kind, start, "end", outlet, author, comment) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [(doc.id, x.kind, x.start, x.end, x.outlet, x.author, x.comment) for x in doc.layers],
+        )
+        for q in doc.quotes:
+            cur = con.execute(
+                'INSERT INTO quotes(doc_id, start, "end", text, speaker, speaker_entity, cue) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, q.start, q.end, q.text, q.speaker, q.speaker_entity, q.cue),
+            )
+            con.execute(
+                "INSERT INTO quotes_fts(doc_id, quote_id, text, speaker) VALUES (?, ?, ?, ?)",
+                (doc.id, cur.lastrowid, q.text, q.speaker or ""),
+            )
+        con.executemany(
+            "INSERT INTO entities(doc_id, entity_id, name, type, mentions) VALUES (?, ?, ?, ?, ?)",
+            [(doc.id, e.id, e.name, e.type, len(e.mentions)) for e in doc.entities],
+        )
+        con.execute(
+            "INSERT INTO body_fts(doc_id, title, body) VALUES (?, ?, ?)",
+            (doc.id, doc.title or _headline(doc) or "", body_text(doc)),
+        )
+
+    def _insert_passages(self, doc_id: str, passages: Sequence[dict[str, Any]]) -> None:
+        self.con.executemany(
+            'INSERT INTO passages(doc_id, start, "end", other_id, other_start, other_end, similarity, kind) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc_id, p["start"], p["end"], p["other_id"], p["other_start"], p["other_end"],
+                 float(p["similarity"]), p["kind"])
+                for p in passages
+            ],
+        )
+
+    def replace_passages(self, doc_id: str, passages: Sequence[dict[str, Any]]) -> None:
+        """Set the passages found for ``doc_id`` (used when the index is rebuilt or caught up)."""
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            self.con.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+            self._insert_passages(doc_id, passages)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def record_error(self, source: str, reason: str) -> None:
+        now = time.time()
+        self.con.execute(
+            "INSERT INTO errors(source, reason, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(source) DO UPDATE SET reason = excluded.reason, last_seen = excluded.last_seen",
+            (source, reason, now, now),
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # ------------------------------------------------------------------------------------------- read
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.con.execute("SELECT json FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def info(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.con.execute(
+            "SELECT seq, id, revision, url, outlet, title, published, source, format, ingested_at "
+            "FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if row is None else dict(row)
+
+    def iter_documents(self, after_seq: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Stored documents in ingest order, from ``after_seq`` on (for rebuilding derived indexes)."""
+        cur = self.con.execute("SELECT seq, json FROM documents WHERE seq > ? ORDER BY seq", (after_seq,))
+        for seq, data in cur:
+            yield int(seq), dict(json.loads(data))
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM documents ORDER BY seq")]
+
+    def errors(self) -> list[dict[str, Any]]:
+        cur = self.con.execute(
+            "SELECT source, reason, first_seen, last_seen FROM errors ORDER BY first_seen, source"
+        )
+        return [dict(r) for r in cur]
+
+    def passages(self, doc_id: str) -> list[dict[str, Any]]:
+        cur = self.con.execute(
+            'SELECT doc_id, start, "end", other_id, other_start, other_end, similarity, kind FROM passages '
+            "WHERE doc_id = ? OR other_id = ? ORDER BY start",
+            (doc_id, doc_id),
+        )
+        return [dict(r) for r in cur]
+
+    def search(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Ranked matches in body text and quotes (BM25), with a snippet around the match."""
+        match = fts_query(query)
+        if not match and not speaker:
+            return []
+        limit = max(1, min(int(limit), 200))
+        hits: list[SearchHit] = []
+        filters = ""
+        params: list[Any] = []
+        if outlet:
+            filters += " AND (d.outlet = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM layers l WHERE "
+            filters += "l.doc_id = d.id AND l.kind = 'body' AND l.outlet = ? COLLATE NOCASE))"
+            params += [outlet, outlet]
+        if since:
+            filters += " AND d.published >= ?"
+            params.append(since)
+        if speaker is None and match:
+            rows = self.con.execute(
+                "SELECT f.doc_id, d.title, d.outlet, d.published, "
+                "snippet(body_fts, 2, '[', ']', ' … ', 16) AS snip, bm25(body_fts) AS score "
+                "FROM body_fts f JOIN documents d ON d.id = f.doc_id "
+                f"WHERE body_fts MATCH ?{filters} ORDER BY score LIMIT ? OFFSET ?",
+                [match, *params, limit + offset, 0],
+            ).fetchall()
+            hits += [
+                SearchHit(r["doc_id"], "body", r["title"], r["outlet"], r["published"], r["snip"],
+                          -float(r["score"]))
+                for r in rows
+            ]
+        qparams: list[Any] = []
+        qwhere = "1"
+        if match:
+            qwhere = "quotes_fts MATCH ?"
+            qparams.append(match)
+        if speaker:
+            qwhere += " AND q.speaker = ? COLLATE NOCASE"
+            qparams.append(speaker)
+        rows = self.con.execute(
+            "SELECT q.doc_id, q.text, q.speaker, d.title, d.outlet, d.published, "
+            + ("bm25(quotes_fts)" if match else "0.0")
+            + " AS score FROM quotes_fts f JOIN quotes q ON q.rowid = f.quote_id "
+            "JOIN documents d ON d.id = q.doc_id "
+            f"WHERE {qwhere}{filters} ORDER BY score LIMIT ? OFFSET ?",
+            [*qparams, *params, limit + offset, 0],
+        ).fetchall()
+        hits += [
+            SearchHit(r["doc_id"], "quote", r["title"], r["outlet"], r["published"], r["text"],
+                      -float(r["score"]), r["speaker"])
+            for r in rows
+        ]
+        hits.sort(key=lambda h: -h.score)
+        return hits[offset : offset + limit]
+
+
+def _headline(doc: Document) -> str | None:
+    for x in doc.layers:
+        if x.kind == "headline":
+            return doc.text[x.start : x.end]
+    return None
+
+
+def dump(store: Store, tables: Iterable[str] = ("documents", "revisions", "layers", "quotes", "entities",
+                                                   "passages", "errors")) -> dict[str, list[tuple[Any, ...]]]:
+    """The store's content without timestamps, for comparing two stores."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for t in tables:
+        cols = [r[1] for r in store.con.execute(f"PRAGMA table_info({t})")]
+        keep = [c for c in cols if c not in ("ingested_at", "first_seen", "last_seen", "rowid", "seq")]
+        sel = ", ".join(f'"{c}"' for c in keep)
+        rows = store.con.execute(f"SELECT {sel} FROM {t}").fetchall()
+        out[t] = sorted(tuple(r) for r in rows)
+    return out
