@@ -115,6 +115,10 @@ def _is_date_line(s: str) -> bool:
     return len(rest) <= 1
 
 
+def _tag(u: _Unit) -> str | None:
+    return u.block.tag if u.block is not None else None
+
+
 def _in_main(u: _Unit) -> bool:
     return u.block is not None and u.block.main
 
@@ -360,21 +364,21 @@ def _mark_repeats(units: list[_Unit], lo: int, hi: int) -> None:
 
 
 def _find_headline(units: list[_Unit], title: str | None, html: bool) -> int | None:
-    """The page's headline: its first ``h1`` (HTML), the line that repeats the given title, or the first line."""
+    """The headline: the first ``h1`` (HTML), the line that repeats the given title, or the first line."""
     free = [i for i, u in enumerate(units) if u.kind is None]
     if not free:
         return None
     if html:
-        h1 = [i for i in free if units[i].block is not None and units[i].block.tag == "h1"]  # type: ignore[union-attr]
+        h1 = [i for i in free if _tag(units[i]) == "h1"]
         if h1:
             return h1[0]
     if title:
         wanted = " ".join(title.split()).casefold()
         for i in free:
             text = " ".join(units[i].text.split()).casefold()
-            if text and (text == wanted or (len(text) > 12 and wanted.startswith(text))):
-                if not (units[i].block is not None and units[i].block.tag == "title"):
-                    return i
+            same = text == wanted or (len(text) > 12 and wanted.startswith(text))
+            if text and same and _tag(units[i]) != "title":
+                return i
     first = free[0]
     if not html and _is_title_like(units[first].text):
         return first
@@ -454,7 +458,7 @@ def assign_layers(doc: Document) -> Document:
     headline = _find_headline(units[:hi], doc.title, html)
     if headline is not None:
         units[headline].kind = "headline"
-    main_idx = [i for i in range(hi) if units[i].block is not None and units[i].block.main]  # type: ignore[union-attr]
+    main_idx = [i for i in range(hi) if _in_main(units[i])]
     if has_main:
         body_start = main_idx[0]
     else:

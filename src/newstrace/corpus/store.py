@@ -228,12 +228,13 @@ class Store:
             )
         else:
             con.execute(
-                "INSERT INTO documents(revision, content_hash, url, outlet, title, published, source, format, "
-                "ingested_at, json, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents(revision, content_hash, url, outlet, title, published, source, "
+                "format, ingested_at, json, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
         con.executemany(
-            'INSERT INTO layers(doc_id, kind, start, "end", outlet, author, comment) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO layers(doc_id, kind, start, "end", outlet, author, comment) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(doc.id, x.kind, x.start, x.end, x.outlet, x.author, x.comment) for x in doc.layers],
         )
         for q in doc.quotes:
