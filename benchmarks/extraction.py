@@ -115,8 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pages per CPU second too: on a shared machine wall time also counts other processes' turns
     for r in reports:
         r["pages_per_cpu_second"] = r["pages"] * r["passes"] / r["cpu_seconds"] if r["cpu_seconds"] else 0.0
-    print(f"{'extractor':<22} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'pages/s':>8} {'pages/cpu-s':>11} "
-          f"{'speed vs trafilatura':>21}")
+    print(
+        f"{'extractor':<22} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'pages/s':>8} {'pages/cpu-s':>11} "
+        f"{'speed vs trafilatura':>21}"
+    )
     for r in reports:
         ratio = r["pages_per_second"] / base["pages_per_second"]
         print(

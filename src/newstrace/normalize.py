@@ -27,7 +27,7 @@ _TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): "\n" for c in _LINE_L
 #  5 long blank runs
 _EDITS = re.compile(
     r"(\r\n|\r)"
-    r"|( +)(?=\r?\n|\r|\Z)"
+    r"|(?<! )( +)(?=\r?\n|\r|\Z)"
     r"|(?<=\S)( {2,})"
     r"|([\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
     r"\x00-\x08\x0e-\x1f\x7f]+)"

@@ -36,7 +36,14 @@ from ..pipeline import stage
 
 __all__ = ["canonical_key", "entity_at", "find_entities", "is_title_mention", "lookup_place"]
 
-_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
+_LABELS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
 
 # ---------------------------------------------------------------------------------------------------
 # Normalisation
@@ -57,7 +64,10 @@ def _fold(s: str) -> str:
 
 _PARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an)\s+(?=\S)")
 # a name may open with a lowercase particle: "al-Nusra", "de Gaulle", "bin Laden"
-_PARTICLE_NAME = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|de|da|di|du|van|von|der|la|le)[- ][A-Z]")
+_PARTICLE_NAME = re.compile(
+    r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|de|da|di|du|van|von|der|la|le)[- ]"
+    r"[A-Z]"
+)
 
 
 def _surname_key(word: str) -> str:
@@ -91,7 +101,7 @@ class _Tables:
     cities: dict[str, _Ref] = field(default_factory=dict)  # gazetteer cities, only for NER place spans
     scan: dict[str, _Ref] = field(default_factory=dict)  # surface form -> referent, scanned in any text
     qualifiers: dict[str, str] = field(default_factory=dict)  # folded qualifier -> referent id
-    demonyms: dict[str, tuple[str, bool]] = field(default_factory=dict)  # folded -> (ISO country, plural noun)
+    demonyms: dict[str, tuple[str, bool]] = field(default_factory=dict)  # folded -> (ISO code, plural?)
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # folded title -> canonical roles
     role_words: list[str] = field(default_factory=list)
     role_caps: list[str] = field(default_factory=list)  # all-capital titles ("PM"), matched case-sensitively
@@ -135,7 +145,8 @@ def _tables() -> _Tables:
             entry = entry_of.get(iso)
             ref = countries.get(iso)
             if ref is None:
-                ref = countries[iso] = _Ref(f"country:{iso}", entry["name"] if entry else name, "place", iso, lat, lon)
+                label = entry["name"] if entry else name
+                ref = countries[iso] = _Ref(f"country:{iso}", label, "place", iso, lat, lon)
             weak = bool(entry and entry["name"] in entry.get("weak", ()))
             for form in (name, *alts):
                 add(form, ref, not weak)
@@ -151,10 +162,19 @@ def _tables() -> _Tables:
                 ref = countries.get(iso) or _Ref(f"country:{iso}", e["name"], "place", iso)
                 countries[iso] = ref
             else:
-                ref = _Ref(f"alias:{_slug(e['name'])}", e["name"], e["type"], e.get("country"), e.get("lat"), e.get("lon"))
-            weak = set(e.get("weak", ()))
+                ref = _Ref(
+                    f"alias:{_slug(e['name'])}",
+                    e["name"],
+                    e["type"],
+                    e.get("country"),
+                    e.get("lat"),
+                    e.get("lon"),
+                )
+            weak_forms = set(e.get("weak", ()))
             for form in (e["name"], *e.get("aliases", ()), *e.get("weak", ())):
-                add(form, ref, form not in weak, override=True)  # the hand-made table wins over derived data
+                add(
+                    form, ref, form not in weak_forms, override=True
+                )  # the hand-made table wins over derived data
                 if e["type"] == "organization":
                     t.qualifiers[_fold(form)] = ref.id
         for k, r in t.names.items():
@@ -194,8 +214,14 @@ def _tables() -> _Tables:
 
 _CAPWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w&'’-]*)"
 _Q = rf"{_CAPWORD}(?:[^\S\n]+{_CAPWORD}){{0,3}}"
-_MOD = r"(?:deputy|former|ex-|acting|interim|outgoing|incoming|first[^\S\n]+deputy|assistant|then-|late|new|current)"
-_SKIP_MODS = frozenset({"deputy", "former", "ex", "assistant", "then", "late", "first deputy", "ex-", "then-"})
+_MOD = (
+    r"(?:deputy|former|ex-|acting|interim|outgoing|incoming|first[^\S\n]+deputy|assistant|then-|late|new|"
+    r"current)"
+)
+# a deputy, a former or a late holder of an office is not its holder: such titles are ignored
+_SKIP_MODS = frozenset(
+    {"deputy", "former", "ex", "ex-", "assistant", "then", "then-", "late", "first deputy"}
+)
 _SP = r"[^\S\n]+"
 
 
@@ -308,8 +334,8 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
         parts = list(_SPLIT.finditer(span_text))
         if parts:
             bounds = [(0, parts[0].start())]
-            for a, b in zip(parts, [*parts[1:], None], strict=True):
-                bounds.append((a.end(), b.start() if b is not None else len(span_text)))
+            for p, q in zip(parts, [*parts[1:], None], strict=True):
+                bounds.append((p.end(), q.start() if q is not None else len(span_text)))
             # " & " joins two names only when one side is known ("Assad & Putin"), not "Procter & Gamble"
             if all(p.group().strip() == "&" for p in parts) and not any(
                 (k := _fold(span_text[a:b])) in t.names or k in t.demonyms or k in people for a, b in bounds
@@ -335,8 +361,8 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
                     c.text = piece[m.end() :]
                 lm = _patterns().leading_role.match(c.text)
                 if lm and _fold(lm.group("role")) in t.roles:
-                    q = lm.group("q")
-                    c.role = (t.roles[_fold(lm.group("role"))], _qualifier(q, t, suffix=True) if q else None)
+                    qual = _qualifier(lm.group("q"), t, suffix=True)
+                    c.role = (t.roles[_fold(lm.group("role"))], qual)
                     c.start += lm.end()
                     c.text = text[c.start : c.end]
                 if not c.text or not c.text[0].isupper():
@@ -400,7 +426,7 @@ def _matcher(vocab: Any) -> tuple[Any, dict[int, str]]:
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        nlp = spacy.blank("en", vocab=vocab)
+        nlp: Any = spacy.blank("en", vocab=vocab)
         matcher = PhraseMatcher(vocab, attr="ORTH")
         forms: dict[int, str] = {}
         t = _tables()
@@ -424,9 +450,11 @@ def _qualifier(q: str | None, t: _Tables, *, suffix: bool) -> str | None:
     words = q.split()
     if any(w.lower().strip(".") in _SKIP_MODS for w in words):
         return "skip"
-    pieces = [" ".join(words[i:]) for i in range(len(words))] if suffix else [
-        " ".join(words[: len(words) - i]) for i in range(len(words))
-    ]
+    pieces = (
+        [" ".join(words[i:]) for i in range(len(words))]
+        if suffix
+        else [" ".join(words[: len(words) - i]) for i in range(len(words))]
+    )
     for p in pieces:
         k = _fold(p)
         if k in t.qualifiers:
@@ -435,6 +463,10 @@ def _qualifier(q: str | None, t: _Tables, *, suffix: bool) -> str | None:
         if ref is not None and ref.type in ("organization", "place"):
             return ref.id
     return "unknown:" + _fold(q)
+
+
+def _skipped(mod: str) -> bool:
+    return mod in _SKIP_MODS or mod.startswith(("first", "ex", "then"))
 
 
 @dataclass
@@ -448,8 +480,7 @@ class _Title:
 def _titles(text: str, t: _Tables) -> list[_Title]:
     out: list[_Title] = []
     for m in _patterns().title.finditer(text):
-        mod = (m.group("mod") or "").lower().strip()
-        if mod in _SKIP_MODS or mod.startswith(("first", "ex", "then")):
+        if _skipped((m.group("mod") or "").lower().strip()):
             continue
         roles = t.roles.get(_fold(m.group("role")))
         if not roles:
@@ -526,7 +557,8 @@ def _group_persons(cands: list[_Cand]) -> list[_Group]:
     singles: dict[str, _Group] = {}
     for c in single:
         k = _surname_key(c.text)
-        options = by_last.get(k) or (by_first.get(_fold(c.text)) if len(by_first.get(_fold(c.text), ())) == 1 else None)
+        firsts = by_first.get(_fold(c.text), [])
+        options = by_last.get(k) or (firsts if len(firsts) == 1 else None)
         if options:
             g = _nearest(options, c.start)
         else:
@@ -554,7 +586,7 @@ def _nearest(groups: Sequence[_Group], pos: int) -> _Group:
 
 def _canonical_person(g: _Group) -> str:
     counts = Counter(c.text for c in g.cands)
-    first_pos = {}
+    first_pos: dict[str, int] = {}
     for c in sorted(g.cands, key=lambda c: c.start):
         first_pos.setdefault(c.text, c.start)
 
@@ -629,8 +661,10 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
             if city is not None:
                 c.ref = city
                 city_by_fold[k] = city
-        elif len(c.text.split()) <= 2 and (city := t.cities.get(k)) is not None and _LOCATIVE.search(
-            text[max(0, c.start - 30) : c.start]
+        elif (
+            len(c.text.split()) <= 2
+            and (city := t.cities.get(k)) is not None
+            and _LOCATIVE.search(text[max(0, c.start - 30) : c.start])
         ):
             c.ref, c.label = city, "place"
             city_by_fold[k] = city
@@ -649,7 +683,7 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
             m = _ACRONYM_AFTER.match(text, c.end, min(len(text), c.end + 20))
             if m:
                 other = at.get((m.start("a"), m.end("a")))
-                if other is not None and other.label != "person" and (other.ref is None or other.ref == c.ref):
+                if other is not None and other.label != "person" and other.ref in (None, c.ref):
                     linked[id(other)] = c
 
     # groups
@@ -678,7 +712,10 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
         if not spans:
             continue
         name = _canonical_person(g) if g.label == "person" else _canonical_other(g)
-        forms = sorted({c.text for c in g.cands} - {name}, key=lambda f: min(c.start for c in g.cands if c.text == f))
+        first_at: dict[str, int] = {}
+        for c in sorted(g.cands, key=lambda c: c.start):
+            first_at.setdefault(c.text, c.start)
+        forms = sorted(set(first_at) - {name}, key=first_at.__getitem__)
         ref = g.ref
         typ = ref.type if ref is not None and g.label != "person" else g.label
         mentions = tuple(Mention(s, e) for s, e in sorted(spans))
@@ -729,8 +766,11 @@ def _rescan(text: str, kept: list[_Cand], taken: bytearray) -> list[_Cand]:
             forms[f] = c
     if not forms:
         return kept
-    rx = re.compile(r"(?<![\w'’.-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                    + r")(?![\w-]|['’][a-rt-z])")
+    rx = re.compile(
+        r"(?<![\w'’.-])(?:"
+        + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        + r")(?![\w-]|['’][a-rt-z])"
+    )
     added: list[_Cand] = []
     for m in rx.finditer(text):
         s, e = m.span()
@@ -764,7 +804,7 @@ def _attach_titles(text: str, t: _Tables, groups: list[_Group]) -> None:
             mod = (m.group("mod") or "").lower().strip()
             roles = t.roles.get(_fold(m.group("role")))
             q = _qualifier(m.group("q"), t, suffix=True)
-            if roles and q != "skip" and mod not in _SKIP_MODS and not mod.startswith(("first", "ex", "then")):
+            if roles and q != "skip" and not _skipped(mod):
                 g.roles.update((r, q) for r in roles)
     titles = _titles(text, t)
     if not titles:
@@ -862,9 +902,8 @@ def entity_at(doc: Document, start: int, end: int) -> Entity | None:
     width = end - start
     for ent in doc.entities:
         for m in ent.mentions:
-            if m.end <= start or m.start >= end:
-                if not (width == 0 and m.start <= start < m.end):
-                    continue
+            if (m.end <= start or m.start >= end) and not (width == 0 and m.start <= start < m.end):
+                continue
             overlap = min(end, m.end) - max(start, m.start)
             score = (overlap, -abs((m.end - m.start) - width))
             if best is None or score > best:

@@ -30,9 +30,10 @@ from ..model import Document
 from .align import Match, align
 from .lsh import LSHIndex
 from .minhash import MinHasher
-from .shingles import Spans, body_text, shingle_hashes, shingles_many, tokenize, word_hashes_many
+from .shingles import Spans, Tokens, body_text, shingles_many, tokenize, word_hashes_many
 
 Kind = str  # "copy" | "shared_quote"
+_SLIVER = 40  # chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,22 @@ def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> float:
         return 0.0
     covered = sum(max(0, min(e, end) - max(s, start)) for s, e in spans)
     return min(1.0, covered / (end - start))
+
+
+def _unquoted_prefix(tokens: Tokens, quotes: Sequence[tuple[int, int]]) -> npt.NDArray[np.int64]:
+    """``out[k]`` = number of the first k tokens lying outside every quotation."""
+    inside = np.zeros(len(tokens), dtype=bool)
+    for s, e in quotes:
+        lo, hi = np.searchsorted(tokens.starts, [s, e], side="left")
+        inside[lo:hi] = True
+    out = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(~inside, out=out[1:])
+    return out
+
+
+def _count(prefix: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], start: int, end: int) -> int:
+    lo, hi = np.searchsorted(starts, [start, end], side="left")
+    return int(prefix[hi] - prefix[lo])
 
 
 # -- stored documents and pairs -----------------------------------------------------------------
@@ -363,39 +380,43 @@ class ReuseIndex:
     def _align_with(self, doc: _Doc, others: list[int]) -> None:
         s = self.settings
         tok_new = tokenize(doc.text, doc.body)
+        free_new = _unquoted_prefix(tok_new, doc.quotes)
         for o in others:
             old = self._docs[o]
             tok_old = tokenize(old.text, old.body)
+            free_old = _unquoted_prefix(tok_old, old.quotes)
             matches = align(
                 tok_old, tok_new, old.text, doc.text,
                 seed=s.seed_words, max_gap=s.max_gap, max_shift=s.max_shift, min_words=s.min_words,
             )  # fmt: skip
             if not matches:
                 continue
-            links = [self._classify(m, doc, old) for m in matches]
-            if any(x.kind == "copy" and m.words >= s.pair_copy_words for x, m in zip(links, matches, strict=True)):
-                for x in links:
-                    x.kind = "copy"
-            else:  # no substantial unquoted passage: short shared phrases are not copies
-                links = [x for x in links if x.kind == "shared_quote"]
+            # A pair is a copy when one passage carries enough words outside quotation marks on
+            # both sides: the copier reproduced the origin's own prose, not a statement both quote.
+            unquoted = [
+                min(_count(free_new, tok_new.starts, m.b_start, m.b_end),
+                    _count(free_old, tok_old.starts, m.a_start, m.a_end))
+                for m in matches
+            ]  # fmt: skip
+            if max(unquoted) >= s.pair_copy_words:
+                kinds = ["copy"] * len(matches)
+            else:
+                kinds = ["shared_quote" if self._quoted(m, doc, old) else "" for m in matches]
+            links = [
+                _Link(m.b_start, m.b_end, m.a_start, m.a_end, m.similarity, k, m.anchors[:, [1, 0, 3, 2]])
+                for m, k in zip(matches, kinds, strict=True)
+                if k
+            ]
             if not links:
-                continue
+                continue  # short unquoted phrases in common are not copies
             self._links[doc.num][o] = links
             self._links[o][doc.num] = [x.flipped() for x in links]
 
-    def _classify(self, m: Match, new: _Doc, old: _Doc) -> _Link:
-        """A link seen from the new page (x) to the stored page (y); the match has a=old, b=new.
-
-        Quoted: mostly inside quotation marks on both sides, or wholly on one side (the other page
-        printed the same statement as a block, without marks).
-        """
-        share = self.settings.quote_share
+    def _quoted(self, m: Match, new: _Doc, old: _Doc) -> bool:
+        """Mostly inside quotation marks on both sides, or wholly on one side (the other page
+        printed the same statement as a block, without marks). The match has a=old, b=new."""
         qn, qo = _inside(new.quotes, m.b_start, m.b_end), _inside(old.quotes, m.a_start, m.a_end)
-        quoted = min(qn, qo) >= share or max(qn, qo) >= self.settings.quote_share_one_side
-        return _Link(
-            m.b_start, m.b_end, m.a_start, m.a_end, m.similarity, "shared_quote" if quoted else "copy",
-            m.anchors[:, [1, 0, 3, 2]],
-        )  # fmt: skip
+        return min(qn, qo) >= self.settings.quote_share or max(qn, qo) >= self.settings.quote_share_one_side
 
     # -- direction and chains ---------------------------------------------------------------------
 
@@ -435,6 +456,8 @@ class ReuseIndex:
                 pieces.append((p, q, y, lk))
         segs: list[_Seg] = []
         for p, q, y, lk in pieces:
+            if q - p < _SLIVER and 2 * (q - p) < lk.x_end - lk.x_start:
+                continue  # the edge of a passage mostly credited to an earlier page: not evidence
             o0, o1 = lk.to_y(p), max(lk.to_y(q - 1) + 1, lk.to_y(p))
             if p == lk.x_start:
                 o0 = lk.y_start
@@ -584,4 +607,4 @@ def _document_record(doc: Document) -> tuple[str, str, Spans | None, str | None,
     return doc.id, doc.text, (body if doc.layers else None), doc.published, quotes
 
 
-__all__ = ["CandidateIndex", "Passage", "PassageLSH", "ReuseIndex", "quote_spans", "shingle_hashes"]
+__all__ = ["CandidateIndex", "Passage", "PassageLSH", "ReuseIndex", "quote_spans"]

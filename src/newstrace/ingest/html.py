@@ -106,8 +106,11 @@ _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "aside",
-        _words(exact="widget|sidebar|rail", word="aside|right-?rail|left-?rail",
-               prefix="sidebar|side-?bar|widget-?area"),
+        _words(
+            exact="widget|sidebar|rail",
+            word="aside|right-?rail|left-?rail",
+            prefix="sidebar|side-?bar|widget-?area",
+        ),
     ),
     ("footer", _words(exact="foot|site-info", prefix="footer|copyright|colophon")),
     ("header", _words(exact="head", prefix="header|masthead|site-?header|page-?header")),
@@ -193,8 +196,18 @@ _REGION_OF_ROLE = {
 }
 _COMMENT_ITEM = frozenset({"comment", "comment-item", "commentlist-item", "comments-item", "comment-wrap"})
 _COMMENT_CHILDREN = frozenset(
-    {"children", "replies", "comment-replies", "comment-children", "sub-comments", "subcomments",
-     "reply-list", "comment-reply-list", "child-comments", "comments-children"}
+    {
+        "children",
+        "replies",
+        "comment-replies",
+        "comment-children",
+        "sub-comments",
+        "subcomments",
+        "reply-list",
+        "comment-reply-list",
+        "child-comments",
+        "comments-children",
+    }
 )
 _COMMENT_ID = re.compile(r"^(?:li-)?comment-?\d+$")
 _COMMENT_DEPTH = re.compile(r"(?:^| )depth-(\d{1,3})(?= |$)")
@@ -387,8 +400,15 @@ def _segments(root: etree._Element) -> list[_Seg]:
         if not text:
             return
         top = stack[-1] if stack else None
-        seg = _Seg(text, top.text_tag if top else "body", tuple(stack), min(lc, len(text)), start_line, icat,
-                   len(segs))
+        seg = _Seg(
+            text,
+            top.text_tag if top else "body",
+            tuple(stack),
+            min(lc, len(text)),
+            start_line,
+            icat,
+            len(segs),
+        )
         segs.append(seg)
         n = len(text)
         for f in stack:
@@ -539,11 +559,23 @@ def _inline_category(el: etree._Element, tag: str) -> str | None:
 
 _PARA_TAGS = _tags("p div td blockquote pre section dd article li font span center body main dl")
 _NOT_MAIN_CATS = frozenset(
-    {"comments", "nav", "related", "aside", "footer", "header", "caption", "byline", "dateline", "time",
-     "boiler"}
+    {
+        "comments",
+        "nav",
+        "related",
+        "aside",
+        "footer",
+        "header",
+        "caption",
+        "byline",
+        "dateline",
+        "time",
+        "boiler",
+    }
 )
-_NEVER_MAIN_TAGS = frozenset({"h1", "button", "label", "legend", "option", "textarea", "input", "caption",
-                              "figcaption", "title"})
+_NEVER_MAIN_TAGS = frozenset(
+    {"h1", "button", "label", "legend", "option", "textarea", "input", "caption", "figcaption", "title"}
+)
 _WORD = re.compile(r"\w+")
 _SUSPECT_LEVELS = 4
 
@@ -664,10 +696,10 @@ def _select(segs: list[_Seg], title: str | None = None) -> _Judgement:
     if not cands:
         return _Judgement([False] * n)
     for a in arts.values():
-        g = a.parent
-        while g is not None:
-            g.articles += 1
-            g = g.parent
+        up = a.parent
+        while up is not None:
+            up.articles += 1
+            up = up.parent
     head = _headline(segs, title)
     first_good_after_head = next((i for i in range(head + 1, n) if good[i] >= 1.0), n) if head >= 0 else n
 
@@ -913,9 +945,24 @@ def _comment_depth(seg: _Seg) -> int:
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _PUBLISHED_META = frozenset(
-    {"article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-     "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
-     "parsely-pub-date", "article.published", "published_time", "cxenseparse:recs:publishtime"}
+    {
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "sailthru.date",
+        "parsely-pub-date",
+        "article.published",
+        "published_time",
+        "cxenseparse:recs:publishtime",
+    }
 )
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 
@@ -994,11 +1041,29 @@ def _metadata(root: etree._Element) -> _Meta:
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]{2,40})""", re.I)
 # WHATWG: these labels mean windows-1252 (and friends) in real pages.
 _CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254",
-    "iso-8859-11": "cp874", "tis-620": "cp874", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
-    "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "x-sjis": "shift_jis", "shift-jis": "shift_jis",
-    "windows-31j": "cp932", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "utf8": "utf-8",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "latin5": "cp1254",
+    "iso-8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "x-sjis": "shift_jis",
+    "shift-jis": "shift_jis",
+    "windows-31j": "cp932",
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+    "utf8": "utf-8",
 }
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -1100,8 +1165,9 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
     groups: dict[int, int] = {}
     pos = 0
 
-    def put(text: str, tag: str, region: str | None, depth: int, main: bool, line: int | None,
-            group: int | None) -> None:
+    def put(
+        text: str, tag: str, region: str | None, depth: int, main: bool, line: int | None, group: int | None
+    ) -> None:
         nonlocal pos
         if pieces:
             pieces.append("\n\n")

@@ -12,18 +12,21 @@ decompression silently hides (the cut record just vanishes).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..model import Document
 from .detect import ByteStream, decode_text, decode_with_charset, reject_binary, sniff
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/html")
 _TEXT_TYPES = ("text/plain",)
@@ -58,6 +61,17 @@ def _truncated(record: Any) -> bool:
     return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
 
 
+def _quietly(func: Callable[..., T], *args: Any) -> T:
+    """Call into warcio with its stderr warnings turned into debug logs (the CLI owns stderr)."""
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(buf):
+            return func(*args)
+    finally:
+        if buf.getvalue():
+            logger.debug("warcio: %s", buf.getvalue().strip()[:500])
+
+
 def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Document | InputError]:
     """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``."""
     from warcio.archiveiterator import ArchiveIterator
@@ -74,7 +88,7 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
         n += 1
         src = f"{source}#record {n}"
         try:
-            record = next(records)
+            record = _quietly(next, records)
         except StopIteration:
             break
         except InputError as e:  # the gzip stream was cut or corrupt
@@ -93,7 +107,7 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
         except Exception as e:  # a reader bug must not stop a batch; say what it was
             item, reason = InputError(src, f"cannot read record ({type(e).__name__}: {_short(e)})"), ""
         try:
-            _drain(record.raw_stream)  # also where a cut gzip stream shows
+            _quietly(_drain, record.raw_stream)  # also where a cut gzip stream shows
         except InputError as e:
             yield InputError(src, e.reason)
             return

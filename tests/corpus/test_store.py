@@ -1,0 +1,98 @@
+"""The SQLite store: idempotent writes, revisions, search, errors, reads during writes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from newstrace.analyze import analyze_document
+from newstrace.corpus.store import Store, dump, fts_query
+from newstrace.ingest.text import read_text
+from newstrace.model import Quote
+
+from ..conftest import SEED
+
+
+def seed_doc(doc_id: str = "seed"):  # type: ignore[no-untyped-def]
+    return analyze_document(read_text(SEED.read_text(encoding="utf-8"), doc_id=doc_id, source=str(SEED)))
+
+
+def test_put_is_idempotent_and_revisions_are_kept(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    doc = seed_doc()
+    with Store(db) as store:
+        assert store.put(doc).status == "added"
+        before = dump(store)
+        assert store.put(doc).status == "unchanged"
+        assert dump(store) == before
+        changed = replace(doc, text=doc.text + "\nA late correction was added to this page.")
+        res = store.put(changed)
+        assert (res.status, res.revision) == ("revised", 2)
+        assert store.count() == 1
+        got = store.get("seed")
+        assert got is not None and got["text"].endswith("added to this page.")
+        revs = store.con.execute("SELECT revision FROM revisions WHERE id = 'seed'").fetchall()
+        assert [r[0] for r in revs] == [1]
+
+
+def test_search_body_quotes_and_filters(tmp_path: Path) -> None:
+    doc = seed_doc()
+    doc = replace(doc, quotes=(Quote(0, 10, "objectives generally accomplished", "Vladimir Putin", None, "said"),),
+                  published="2016-03-14")
+    with Store(tmp_path / "s.db") as store:
+        store.put(doc)
+        hits = store.search("withdrawal Syria")
+        assert hits and hits[0].doc_id == "seed" and "[" in hits[0].snippet
+        # Comments are not searchable body text.
+        assert not [h for h in store.search("Talmudia") if h.kind == "body"]
+        assert store.search("objectives", speaker="vladimir putin")[0].kind == "quote"
+        assert store.search("withdrawal", outlet="TASS")
+        assert not store.search("withdrawal", outlet="AFP")
+        assert store.search("withdrawal", since="2016-01-01")
+        assert not store.search("withdrawal", since="2017-01-01")
+
+
+def test_fts_query_neutralises_operators() -> None:
+    assert fts_query('putin AND "main part" NEAR( -x') == '"putin" "AND" "main part" "NEAR" "x"'
+    assert fts_query("***") == ""
+
+
+def test_errors_are_recorded_once_per_source(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.record_error("a.html", "empty input")
+        store.record_error("a.html", "empty input")
+        store.record_error("b.warc#record 3", "truncated record")
+        assert [e["source"] for e in store.errors()] == ["a.html", "b.warc#record 3"]
+
+
+def test_readers_see_whole_documents_while_a_writer_writes(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    base = seed_doc()
+    with Store(db) as store:
+        store.put(base)
+    errors: list[BaseException] = []
+    counts: list[int] = []
+
+    def write() -> None:
+        try:
+            with Store(db) as w:
+                for i in range(30):
+                    w.put(replace(base, id=f"d{i}"))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    t = threading.Thread(target=write)
+    t.start()
+    with Store(db, readonly=True) as reader:
+        while t.is_alive():
+            n = reader.count()
+            counts.append(n)
+            # Every document a reader can see is complete: its layers are there too.
+            layers = reader.con.execute("SELECT COUNT(DISTINCT doc_id) FROM layers").fetchone()[0]
+            assert layers >= n
+    t.join()
+    assert not errors
+    assert counts and counts == sorted(counts)
+    with Store(db, readonly=True) as reader:
+        assert reader.count() == 31
