@@ -56,7 +56,7 @@ def _whole_body(doc: Document) -> Document:
     return doc.with_annotations("layers", layers=(Layer("body", 0, len(doc.text)),))
 
 
-def quote_stages() -> tuple[list[Stage], list[str]]:
+def quote_stages(entities: bool = True) -> tuple[list[Stage], list[str]]:
     """The stages after ``parse``: the project's default pipeline when it has quotes, else composed here."""
     from newstrace.analysis.quotes import attribute_quotes
 
@@ -70,14 +70,15 @@ def quote_stages() -> tuple[list[Stage], list[str]]:
         notes.append(f"default pipeline not importable ({e}); page anatomy replaced by one body layer")
     names = [s.name for s in dp]
     if "quotes" in names:
-        return [s for s in dp if s.name != "parse"], notes
+        return [s for s in dp if s.name != "parse" and (entities or s.name != "entities")], notes
     stages: list[Stage] = []
-    try:
-        from newstrace.analysis.entities import find_entities
+    if entities:
+        try:
+            from newstrace.analysis.entities import find_entities
 
-        stages.append(find_entities)
-    except ImportError:
-        notes.append("entities stage not importable: speakers resolved from the parse alone")
+            stages.append(find_entities)
+        except ImportError:
+            notes.append("entities stage not importable: speakers resolved from the parse alone")
     stages += [s for s in dp if s.name not in {"parse", "entities"}] or [_whole_body]
     stages.append(attribute_quotes)
     return stages, notes
@@ -217,7 +218,7 @@ def load_split(pe: ModuleType, data: Path, split: str, limit: int | None) -> tup
 
 def run_polnear(a: argparse.Namespace) -> int:
     pe = load_scorer(a.tools_dir)
-    stages, notes = quote_stages()
+    stages, notes = quote_stages(not a.no_entities)
     for n in notes:
         print(f"note: {n}")
     print("newstrace stages after parse: " + " -> ".join(s.name for s in stages))
@@ -294,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="first N documents of each split")
     ap.add_argument("--errors", type=int, default=0, help="print up to N newstrace errors of each kind")
     ap.add_argument("--no-textacy", action="store_true", help="skip the textacy peer")
+    ap.add_argument("--no-entities", action="store_true", help="leave the entities stage out")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "newstrace-bench-cache")
     ap.add_argument("--no-cache", action="store_true", help="parse again, keep nothing")
     ap.add_argument("--scale", action="store_true", help="time quote extraction on synthetic large inputs")

@@ -233,14 +233,14 @@ def make_copy(
         c = page(paras)
         return [Copy(c, kind, [(origin.id, 0, len(c.text), 0, len(src))])]
     if kind == "note":
-        note = "Editor's note: " + rng.choice(notes)
+        note = "Editor's note: " + notes[n % len(notes)]
         c = page([[note], *origin.paragraphs])
         off = len(note) + 2
         return [Copy(c, kind, [(origin.id, off, off + len(src), 0, len(src))])]
     if kind == "chain":
         b_paras = [[_edit(s, 0.05, vocab, rng) for s in p] for p in origin.paragraphs]
         b = page(b_paras, f"{cid}/b")
-        note = "Editor's note: " + rng.choice(notes)
+        note = "Editor's note: " + notes[-1 - n % len(notes)]
         c = page([[note], *b_paras], f"{cid}/c", _later(date, rng, 1, 3))
         off = len(note) + 2
         return [
@@ -307,11 +307,16 @@ def build_corpus(root: Path, per_kind: int, seed: int) -> Corpus:
     rng = random.Random(seed)
     polnear, ecb, basil = load_polnear(root), load_ecb(root), load_basil(root)
     rng.shuffle(polnear)
-    reserved, polnear = polnear[:80], polnear[80:]
-    base, dropped = dedupe(polnear + ecb + basil)
+    kept, dropped = dedupe(polnear + ecb + basil)
+    # Hosts of excerpts and sources of editor's notes: PolNeAR pages that are never indexed, one per copy.
+    spare = [p for p in kept if p.source == "polnear"]
+    rng.shuffle(spare)
+    reserve = 2 * per_kind + 20
+    hosts = [p for p in spare[:reserve] if len(p.paragraphs) >= 3][:per_kind]
+    notes = [" ".join(p.paragraphs[0][:2]) for p in spare[reserve : 2 * reserve]]
+    reserved = {p.id for p in spare[: 2 * reserve]}
+    base = [p for p in kept if p.id not in reserved]
     vocab = [w for p in base[:400] for w in _WORD.findall(p.text)]
-    notes = [" ".join(p.paragraphs[0][:2]) for p in reserved[40:]]
-    hosts = [p for p in reserved[:40] if len(p.paragraphs) >= 3]
     eligible = [p for p in base if len(p.paragraphs) >= 4 and len(_WORD.findall(p.text)) >= 150]
     rng.shuffle(eligible)
     copies: list[Copy] = []

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import InputError
@@ -44,6 +45,86 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
+
+
+def _open_existing(db: str) -> bool:
+    if not Path(db).exists():
+        _error(f"{db}: no such store (run `newstrace ingest PATH --db {db}` first)")
+        return False
+    return True
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .corpus.ingest import ingest
+
+    report = ingest(args.paths, args.db, workers=args.workers, format=args.format,
+                    progress=not args.quiet and sys.stderr.isatty() or args.progress)
+    for line in report.errors:
+        _error(line)
+    print(f"newstrace: {report.summary()}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .corpus.store import Store
+
+    if not _open_existing(args.db):
+        return 2
+    with Store(args.db, readonly=True) as store:
+        hits = store.search(args.query, speaker=args.speaker, outlet=args.outlet, since=args.since,
+                            limit=args.limit)
+    for h in hits:
+        if args.json:
+            sys.stdout.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
+        else:
+            who = f" {safe(h.speaker)}:" if h.speaker else ""
+            print(f"{h.score:6.2f}  {safe(h.doc_id)}  [{h.kind}] {safe(h.outlet or '-')} {safe(h.published or '')}"
+                  f"\n        {who} {safe(' '.join(h.snippet.split()))}")
+    return 0
+
+
+def cmd_errors(args: argparse.Namespace) -> int:
+    from .corpus.store import Store
+
+    if not _open_existing(args.db):
+        return 2
+    with Store(args.db, readonly=True) as store:
+        rows = store.errors()
+    for r in rows:
+        if args.json:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        else:
+            print(f"{safe(r['source'])}: {safe(r['reason'])}")
+    return 0
+
+
+def cmd_provenance(args: argparse.Namespace) -> int:
+    from .corpus.ingest import provenance
+
+    if not _open_existing(args.db):
+        return 2
+    try:
+        result = provenance(args.db, args.doc_id)
+    except KeyError:
+        _error(f"{args.doc_id}: no such document in {args.db}")
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return 0
+    print(f"== {safe(args.doc_id)}")
+    print(f"copied passages ({len(result['copied'])}):")
+    for p in result["copied"]:
+        print(f"  [{p['start']}:{p['end']}] from {safe(p['origin_id'])} [{p['origin_start']}:{p['origin_end']}]"
+              f"  {p['kind']} similarity={p['similarity']:.2f}")
+    print(f"copies elsewhere ({len(result['copies'])}):")
+    for p in result["copies"]:
+        print(f"  {safe(p['doc_id'])} [{p['start']}:{p['end']}] of [{p['origin_start']}:{p['origin_end']}]"
+              f"  {p['kind']} similarity={p['similarity']:.2f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newstrace", description=__doc__)
     p.add_argument("--version", action="version", version=f"newstrace {__version__}")
@@ -55,6 +136,36 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--workers", type=int, default=1, metavar="N",
                    help="analyse in N worker processes (0 = one per core)")
     a.set_defaults(func=cmd_analyze)
+
+    i = sub.add_parser("ingest", help="analyse pages into a store (idempotent, resumable)")
+    i.add_argument("paths", nargs="+", metavar="PATH")
+    _db_arg(i)
+    i.add_argument("--format", choices=FORMATS, default="auto")
+    i.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (0 = one per core)")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.add_argument("--progress", action="store_true", help="a progress bar even when stderr is not a terminal")
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="ranked search over body text and quotes")
+    s.add_argument("query")
+    _db_arg(s)
+    s.add_argument("--speaker", help="only quotes by this speaker (canonical name)")
+    s.add_argument("--outlet", help="only pages or body sections of this outlet (registry id)")
+    s.add_argument("--since", help="only pages published on or after YYYY-MM-DD")
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    e = sub.add_parser("errors", help="inputs that failed, with the reason")
+    _db_arg(e)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_errors)
+
+    v = sub.add_parser("provenance", help="copied passages of a page and where its text went")
+    v.add_argument("doc_id", metavar="DOC_ID")
+    _db_arg(v)
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_provenance)
     return p
 
 

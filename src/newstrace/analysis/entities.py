@@ -230,7 +230,7 @@ class _Patterns:
     title: re.Pattern[str]  # "the (Q) ROLE (of Q)", "Q's ROLE"
     before_name: re.Pattern[str]  # "(Q('s)) ROLE" right before a name
     leading_role: re.Pattern[str]  # a title inside a PERSON span: "Foreign Minister X Y"
-    role_here: re.Pattern[str]  # a title starting at a position: "Defense" of "Defense Minister" is no org
+    role_only: re.Pattern[str]  # a bare title: "Defense" of "Defense Minister" is no organisation
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -255,7 +255,7 @@ def _patterns() -> _Patterns:
         rf"(?P<role>{role})\.?[^\S\n]*[\[(]?[^\S\n]*$"
     )
     leading = re.compile(rf"^(?:(?P<q>{_Q}){_SP})??(?P<role>{role})\.?{_SP}(?=[A-Z])")
-    return _Patterns(title, before, leading, re.compile(rf"(?:{_CAPWORD}{_SP}){{0,2}}(?:{role})(?![\w-])"))
+    return _Patterns(title, before, leading, re.compile(rf"(?<![\w-]){role}(?![\w-])"))
 
 
 _HONORIFIC = re.compile(
@@ -636,7 +636,7 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
                 person_keys.add(_fold(c.text))
                 if len(w) >= 2:
                     person_keys.add(_surname_key(w[-1]))
-    role_here = _patterns().role_here
+    role_only = _patterns().role_only
     city_by_fold: dict[str, _Ref] = {}
     for c in kept:
         if c.ref is not None or c.label == "person":
@@ -654,8 +654,8 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
                 c.label, c.ref = "group", _Ref(f"group:{_slug(c.text)}", c.text, "group", dem[0])
             else:
                 c.label = "drop"
-        elif (m := role_here.match(text, c.start)) is not None and m.end() > c.end:
-            c.label = "drop"  # "Defense" of "Defense Minister X": part of a title
+        elif _inside_title(role_only, text, c.start, c.end):
+            c.label = "drop"  # "Defense" of "Defense Minister X", "State" of "Secretary of State X"
         elif c.label == "place":
             city = t.cities.get(k)
             if city is not None:
@@ -735,6 +735,13 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
         Entity(f"e{i}", e.name, e.type, e.aliases, e.mentions, e.country, e.lat, e.lon)
         for i, (_, e) in enumerate(entities, 1)
     ]
+
+
+def _inside_title(rx: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    return any(
+        m.start() <= start and end <= m.end()
+        for m in rx.finditer(text, max(0, start - 30), min(len(text), end + 30))
+    )
 
 
 @lru_cache(maxsize=1)

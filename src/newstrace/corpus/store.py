@@ -177,9 +177,15 @@ class Store:
         row = self.con.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row is not None and row[0] == digest
 
-    def put(self, doc: Document, passages: Sequence[dict[str, Any]] = ()) -> PutResult:
-        """Store ``doc`` (and the copied passages found for it) in one transaction."""
-        digest = content_hash(doc)
+    def put(
+        self, doc: Document, passages: Sequence[dict[str, Any]] = (), *, digest: str | None = None
+    ) -> PutResult:
+        """Store ``doc`` (and the copied passages found for it) in one transaction.
+
+        ``digest``: the content hash of the input as read (before analysis added anything); by default
+        the hash of ``doc`` itself.
+        """
+        digest = digest or content_hash(doc)
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:

@@ -324,7 +324,6 @@ def _flatten(html: str) -> str:
 class _Frame:
     """One open block element on the walk's stack, with the text statistics of everything below it."""
 
-    el: etree._Element
     tag: str
     text_tag: str
     sig: str
@@ -366,12 +365,15 @@ def _segments(root: etree._Element) -> list[_Seg]:
     anchors = 0
     line: int | None = None
     br_pending = False
+    has_text = False  # non-space text since the last flush
+    skipped: etree._Element | None = None  # the invisible element whose subtree was just skipped
     inline_stack: list[tuple[etree._Element, str]] = []
     inline_chars: dict[str, int] = {}
 
     def flush() -> None:
-        nonlocal link_chars, line, br_pending
+        nonlocal link_chars, line, br_pending, has_text
         br_pending = False
+        has_text = False
         if not parts:
             return
         raw = "".join(parts)
@@ -419,11 +421,14 @@ def _segments(root: etree._Element) -> list[_Seg]:
             f.last = seg.index
 
     def add(s: str, el: etree._Element) -> None:
-        nonlocal link_chars, line
+        nonlocal link_chars, line, has_text, br_pending
         if not pre:
             s = s.replace("\n", " ")
-        if line is None and not s.isspace():
-            line = el.sourceline
+        if not s.isspace():
+            has_text = True
+            br_pending = False
+            if line is None:
+                line = el.sourceline
         parts.append(s)
         if anchors:
             link_chars += len(s.strip())
@@ -445,12 +450,12 @@ def _segments(root: etree._Element) -> list[_Seg]:
                 or ((st := el.get("style")) is not None and _HIDDEN_STYLE.search(st) is not None)
             ):
                 walker.skip_subtree()
-                el.set("data-nt-skip", "")
+                skipped = el
                 continue
             if tag == "br":
                 if pre:
                     parts.append("\n")
-                elif br_pending and "".join(parts).strip():
+                elif br_pending and has_text:
                     flush()  # two line breaks in a row end a paragraph
                 else:
                     parts.append("\n")
@@ -497,7 +502,7 @@ def _segments(root: etree._Element) -> list[_Seg]:
                     if "depth-" in sig and (m := _COMMENT_DEPTH.search(sig)) is not None:
                         cdepth = int(m.group(1)) - 1
                         citem = True
-                fr = _Frame(el, tag, text_tag, sig, cat, hint, citem, cchildren, incom, cdepth, parent)
+                fr = _Frame(tag, text_tag, sig, cat, hint, citem, cchildren, incom, cdepth, parent)
                 stack.append(fr)
                 if tag == "pre":
                     pre += 1
@@ -509,11 +514,11 @@ def _segments(root: etree._Element) -> list[_Seg]:
                     if icat is not None:
                         inline_stack.append((el, icat))
             if el.text:
-                if br_pending and not el.text.isspace():
-                    br_pending = False
                 add(el.text, el)
         else:
-            if el.get("data-nt-skip") is None:
+            if el is skipped:
+                skipped = None
+            else:
                 if tag in _BLOCK_TAGS:
                     flush()
                     stack.pop()
@@ -524,8 +529,6 @@ def _segments(root: etree._Element) -> list[_Seg]:
                 if inline_stack and inline_stack[-1][0] is el:
                     inline_stack.pop()
             if el.tail:
-                if br_pending and not el.tail.isspace():
-                    br_pending = False
                 add(el.tail, el)
     flush()
     return segs
@@ -980,34 +983,60 @@ def _iso_date(value: str | None) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2}|[a-z]{3})[/-](\d{1,2})(?=[/._-]|$)", re.I)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
+
+
+def _url_date(url: str | None) -> str | None:
+    """The date many news sites put in their article paths (``/2019/11/19/``, ``/2019/nov/18/``)."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if m is None:
+        return None
+    month = m.group(2).lower()
+    mo = _MONTHS.get(month, 0) if month.isalpha() else int(month)
+    return _iso_date(f"{m.group(1)}-{mo}-{m.group(3)}")
+
+
+def _htmldate(html: str) -> str | None:
+    """Last resort: htmldate's search of the page (about 5 ms, so only when nothing else said)."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(html, extensive_search=False, original_date=False, outputformat="%Y-%m-%d")
+    except Exception:  # a date is a nicety: never lose a page to the date finder
+        return None
+    return _iso_date(found) if isinstance(found, str) else None
+
+
 @dataclass(slots=True)
 class _Meta:
     title: str | None = None  # og:title, else <title>
     tab_title: str | None = None  # <title> as the browser shows it
     url: str | None = None
-    published: str | None = None
+    published: str | None = None  # from metadata that says "published": meta tags, JSON-LD, itemprop
+    first_time: str | None = None  # the first <time datetime> on the page: a weaker hint
 
 
 def _metadata(root: etree._Element) -> _Meta:
     """Title, canonical URL and publication date from the page's head and its structured data."""
     meta = _Meta()
     og_title = og_url = canonical = None
-    published = None
     for el in root.iter("meta", "link", "title", "script", "time"):
         tag = el.tag
         if tag == "meta":
             key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-            if not key:
-                continue
             content = el.get("content")
-            if not content:
+            if not key or not content:
                 continue
             if key == "og:title" and og_title is None:
                 og_title = " ".join(content.split())
             elif key == "og:url" and og_url is None:
                 og_url = content.strip()
-            elif published is None and key in _PUBLISHED_META:
-                published = _iso_date(content)
+            elif meta.published is None and key in _PUBLISHED_META:
+                meta.published = _iso_date(content)
         elif tag == "link":
             if canonical is None and (el.get("rel") or "").lower() == "canonical" and el.get("href"):
                 canonical = (el.get("href") or "").strip()
@@ -1015,22 +1044,19 @@ def _metadata(root: etree._Element) -> _Meta:
             if meta.tab_title is None and el.text and el.text.strip():
                 meta.tab_title = " ".join(el.text.split())
         elif tag == "script":
-            if published is None and (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            if meta.published is None and (el.get("type") or "").lower() == "application/ld+json" and el.text:
                 m = _JSONLD_DATE.search(el.text)
                 if m is not None:
-                    published = _iso_date(m.group(1))
-        elif published is None and tag == "time":
-            ip = (el.get("itemprop") or "").lower()
-            if ip == "datepublished" or meta.published is None:
-                value = _iso_date(el.get("datetime") or el.get("content"))
-                if value is not None:
-                    if ip == "datepublished":
-                        published = value
-                    elif meta.published is None:
-                        meta.published = value  # first <time>: a fallback only
+                    meta.published = _iso_date(m.group(1))
+        elif meta.published is None:  # <time>
+            value = _iso_date(el.get("datetime") or el.get("content"))
+            if value is not None:
+                if (el.get("itemprop") or "").lower() == "datepublished":
+                    meta.published = value
+                elif meta.first_time is None:
+                    meta.first_time = value
     meta.title = og_title or meta.tab_title
     meta.url = canonical or og_url
-    meta.published = published or meta.published
     return meta
 
 
@@ -1200,13 +1226,14 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
     if not blocks:
         raise InputError(source, "no visible text")
     h1 = next((segs[i].text for i in range(len(segs)) if segs[i].tag == "h1"), None)
+    published = meta.published or _url_date(url or meta.url) or meta.first_time or _htmldate(html)
     return Document(
         id=doc_id,
         text=text,
         url=url or meta.url,
         outlet=None,
         title=meta.title or h1,
-        published=meta.published,
+        published=published,
         source=source,
         format="html",
         offsets=offsets,

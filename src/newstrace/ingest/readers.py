@@ -111,7 +111,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path
     """``(file, default id)`` for every file the arguments name, or an ``InputError`` for a bad argument.
 
     A file is taken as given (id: its stem). A folder is walked in sorted order, skipping hidden files
-    and folders and files whose extension we do not read (id: the path relative to the folder without
+    and folders, the folder's own README/LICENSE files, and files whose extension we do not read (id: the path relative to the folder without
     extension, ``/``-separated). A pattern that is not an existing path is expanded as a glob.
     """
     for p in paths:
@@ -135,6 +135,14 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path
             yield InputError(s, "no such file or directory")
 
 
+_FOLDER_DOCS = ("readme", "license", "licence", "copying", "notice", "changelog")
+
+
+def _is_folder_doc(name: str) -> bool:
+    """A folder's own documentation (README.md, LICENSE.txt …) is not one of its pages."""
+    return name.lower().split(".", 1)[0] in _FOLDER_DOCS
+
+
 def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
     """The readable files under ``root``, sorted by relative path; errors for unreadable folders."""
     errors: list[InputError] = []
@@ -147,7 +155,7 @@ def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
-            if name.startswith("."):
+            if name.startswith(".") or _is_folder_doc(name):
                 continue
             if format_from_name(name)[0] is None:
                 ignored += 1

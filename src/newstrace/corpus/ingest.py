@@ -1,0 +1,217 @@
+"""Ingest: read inputs, analyse them on every core, write them through one writer, find copies.
+
+The store is the truth; the copy index is derived from it. The index is saved into the store at
+checkpoints, and on open it catches up on every document stored after its last checkpoint, so a run
+killed at any moment (even ``kill -9``) and run again ends with the same store as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..ingest import read_paths
+from ..ingest.readers import expand_paths
+from ..model import Document, Layer, Quote
+from ..run.local import analyze_stream, default_workers
+from .reuse import Passage, ReuseIndex
+from .store import Store, content_hash
+
+INDEX_KEY = "reuse_index"
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rate = (self.added + self.revised) / self.seconds if self.seconds > 0 else 0.0
+        return (f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged, "
+                f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} documents/s)")
+
+
+def _passage_rows(doc_id: str, passages: Iterable[Passage]) -> list[dict[str, Any]]:
+    """Rows for the store's passages table: the passages of ``doc_id`` found when it was added."""
+    rows = []
+    for p in passages:
+        if p.doc_id == doc_id:
+            rows.append({"start": p.start, "end": p.end, "other_id": p.origin_id,
+                         "other_start": p.origin_start, "other_end": p.origin_end,
+                         "similarity": p.similarity, "kind": p.kind})
+    return rows
+
+
+def _stored_document(data: dict[str, Any]) -> Document:
+    """Enough of a stored document JSON for the copy index: text, body layers, quotes, date."""
+    return Document(
+        id=data["id"],
+        text=data["text"],
+        published=data.get("published"),
+        layers=tuple(Layer(x["kind"], x["start"], x["end"]) for x in data.get("layers", ())),
+        quotes=tuple(Quote(q["start"], q["end"], q.get("text", "")) for q in data.get("quotes", ())),
+    )
+
+
+class CopyIndex:
+    """The store's copy index: loaded from its last checkpoint and caught up on what came after."""
+
+    def __init__(self, store: Store, checkpoint_every: int = 1000) -> None:
+        self.store = store
+        self.checkpoint_every = checkpoint_every
+        self.index = ReuseIndex()
+        self.seq = 0
+        self._since_checkpoint = 0
+        blob = store.con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()
+        seq = store.get_meta(INDEX_KEY + "_seq")
+        if blob is not None and seq is not None:
+            try:
+                self.index = ReuseIndex.from_bytes(bytes(blob[0]))
+                self.seq = int(seq)
+            except (ValueError, KeyError):
+                self.index, self.seq = ReuseIndex(), 0  # unreadable: rebuild from the store
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Add every stored document newer than the index (after a crash, or a revision)."""
+        for seq, data in self.store.iter_documents(self.seq):
+            doc = _stored_document(data)
+            if doc.id not in self.index:
+                found = self.index.add_document(doc)
+                self.store.replace_passages(doc.id, _passage_rows(doc.id, found))
+            self.seq = seq
+            self._since_checkpoint += 1
+        if self._since_checkpoint:
+            self.checkpoint()
+
+    def add(self, doc: Document) -> list[dict[str, Any]]:
+        if doc.id in self.index:
+            # A revision: the index holds the older text. Rebuild from the store once the revision
+            # is written (rare: a changed page under a known id).
+            self._stale = True
+            return []
+        return _passage_rows(doc.id, self.index.add_document(doc))
+
+    _stale = False
+
+    def stored(self, seq: int) -> None:
+        self.seq = max(self.seq, seq)
+        self._since_checkpoint += 1
+        if self._since_checkpoint >= self.checkpoint_every:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        if self._stale:
+            self.rebuild()
+            return
+        blob = self.index.to_bytes()
+        con = self.store.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY, blob))
+            con.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY + "_seq", str(self.seq))
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self._since_checkpoint = 0
+
+    def rebuild(self) -> None:
+        self._stale = False
+        self.index, self.seq = ReuseIndex(), 0
+        self.catch_up()
+        self.checkpoint()
+
+
+def _count_inputs(paths: list[str]) -> int | None:
+    """How many files the paths hold (for the progress bar's ETA); None when items are not files."""
+    n = 0
+    for entry in expand_paths(paths):
+        if isinstance(entry, InputError):
+            continue
+        path = str(entry[0]).lower()
+        if any(path.endswith(x) for x in (".jsonl", ".ndjson", ".json", ".warc", ".warc.gz", ".jsonl.gz")):
+            return None
+        n += 1
+    return n
+
+
+def ingest(
+    paths: list[str],
+    db: str,
+    *,
+    workers: int = 0,
+    format: str = "auto",
+    progress: bool = True,
+    checkpoint_every: int = 1000,
+) -> IngestReport:
+    """Ingest ``paths`` into the store at ``db``; idempotent and resumable."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    report = IngestReport()
+    workers = default_workers() if workers <= 0 else workers
+    with Store(db) as store, Store(db, readonly=True) as checker:
+        index = CopyIndex(store, checkpoint_every)
+        digests: dict[str, str] = {}
+
+        def todo() -> Iterator[Document | InputError]:
+            # Runs in the pool's feeder thread: it uses its own read-only connection.
+            for item in read_paths(paths, format):
+                if isinstance(item, InputError):
+                    yield item
+                    continue
+                digest = content_hash(item)
+                if checker.has(item.id, digest):
+                    report.unchanged += 1
+                    bar.update(1)
+                    continue
+                digests[item.id] = digest
+                yield item
+
+        bar = tqdm(total=_count_inputs(paths), unit="doc", disable=not progress, file=sys.stderr,
+                   dynamic_ncols=True, desc="ingest")
+        try:
+            for item in analyze_stream(todo(), workers):
+                bar.update(1)
+                if isinstance(item, InputError):
+                    store.record_error(item.source, item.reason)
+                    report.failed += 1
+                    report.errors.append(str(item))
+                    continue
+                passages = index.add(item)
+                result = store.put(item, passages, digest=digests.pop(item.id, None))
+                if result.status == "added":
+                    report.added += 1
+                elif result.status == "revised":
+                    report.revised += 1
+                else:
+                    report.unchanged += 1
+                info = store.info(item.id)
+                if info is not None:
+                    index.stored(int(info["seq"]))
+        finally:
+            bar.close()
+            index.checkpoint()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def provenance(db: str, doc_id: str) -> dict[str, Any]:
+    """``{"id", "copied": [...], "copies": [...]}`` for a stored document (DESIGN.md contract)."""
+    with Store(db) as store:
+        if store.info(doc_id) is None:
+            raise KeyError(doc_id)
+        index = CopyIndex(store)
+        result = index.index.provenance(doc_id)
+    return {"id": doc_id, "copied": result["copied"], "copies": result["copies"]}
