@@ -80,7 +80,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
         else:
             who = f" {safe(h.speaker)}:" if h.speaker else ""
-            print(f"{h.score:6.2f}  {safe(h.doc_id)}  [{h.kind}] {safe(h.outlet or '-')} {safe(h.published or '')}"
+            where = f"{safe(h.outlet or '-')} {safe(h.published or '')}"
+            print(f"{h.score:6.2f}  {safe(h.doc_id)}  [{h.kind}] {where}"
                   f"\n        {who} {safe(' '.join(h.snippet.split()))}")
     return 0
 
@@ -116,8 +117,8 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     print(f"== {safe(args.doc_id)}")
     print(f"copied passages ({len(result['copied'])}):")
     for p in result["copied"]:
-        print(f"  [{p['start']}:{p['end']}] from {safe(p['origin_id'])} [{p['origin_start']}:{p['origin_end']}]"
-              f"  {p['kind']} similarity={p['similarity']:.2f}")
+        origin = f"{safe(p['origin_id'])} [{p['origin_start']}:{p['origin_end']}]"
+        print(f"  [{p['start']}:{p['end']}] from {origin}  {p['kind']} similarity={p['similarity']:.2f}")
     print(f"copies elsewhere ({len(result['copies'])}):")
     for p in result["copies"]:
         print(f"  {safe(p['doc_id'])} [{p['start']}:{p['end']}] of [{p['origin_start']}:{p['origin_end']}]"
@@ -143,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--format", choices=FORMATS, default="auto")
     i.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (0 = one per core)")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
-    i.add_argument("--progress", action="store_true", help="a progress bar even when stderr is not a terminal")
+    i.add_argument("--progress", action="store_true",
+                   help="a progress bar even when stderr is not a terminal")
     i.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="ranked search over body text and quotes")

@@ -271,6 +271,7 @@ class _Settings:
     max_gap: int = 10
     max_shift: int = 3
     min_words: int = 10
+    min_words_in_copy: int = 6
     quote_share: float = 0.5
     quote_share_one_side: float = 0.8
     pair_copy_words: int = 25
@@ -387,7 +388,7 @@ class ReuseIndex:
             free_old = _unquoted_prefix(tok_old, old.quotes)
             matches = align(
                 tok_old, tok_new, old.text, doc.text,
-                seed=s.seed_words, max_gap=s.max_gap, max_shift=s.max_shift, min_words=s.min_words,
+                seed=s.seed_words, max_gap=s.max_gap, max_shift=s.max_shift, min_words=s.min_words_in_copy,
             )  # fmt: skip
             if not matches:
                 continue
@@ -401,7 +402,10 @@ class ReuseIndex:
             if max(unquoted) >= s.pair_copy_words:
                 kinds = ["copy"] * len(matches)
             else:
-                kinds = ["shared_quote" if self._quoted(m, doc, old) else "" for m in matches]
+                kinds = [
+                    "shared_quote" if m.words >= s.min_words and self._quoted(m, doc, old) else ""
+                    for m in matches
+                ]
             links = [
                 _Link(m.b_start, m.b_end, m.a_start, m.a_end, m.similarity, k, m.anchors[:, [1, 0, 3, 2]])
                 for m, k in zip(matches, kinds, strict=True)
