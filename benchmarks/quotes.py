@@ -98,8 +98,21 @@ def parse_all(texts: list[str], cache: Path | None) -> list[Any]:
     docs = [next(piped) if len(t) <= nlp.CHUNK_CHARS else nlp.parse_text(t) for t in texts]
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = DocBin(attrs=["ORTH", "LEMMA", "TAG", "POS", "MORPH", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE",
-                           "SENT_START"], store_user_data=False)
+        db = DocBin(
+            attrs=[
+                "ORTH",
+                "LEMMA",
+                "TAG",
+                "POS",
+                "MORPH",
+                "HEAD",
+                "DEP",
+                "ENT_IOB",
+                "ENT_TYPE",
+                "SENT_START",
+            ],
+            store_user_data=False,
+        )
         for d in docs:
             db.add(d)
         db.to_disk(path)
@@ -109,7 +122,9 @@ def parse_all(texts: list[str], cache: Path | None) -> list[Any]:
 # ------------------------------------------------------------------------------------------- systems
 
 
-def newstrace_predictions(docs: list[Document], stages: list[Stage]) -> tuple[dict[str, dict[str, Any]], float]:
+def newstrace_predictions(
+    docs: list[Document], stages: list[Stage]
+) -> tuple[dict[str, dict[str, Any]], float]:
     """Prediction objects in file coordinates (offsets mapped back through the normaliser's map)."""
     pipe = Pipeline(stages, provided={"text", "blocks", "parse"})
     out: dict[str, dict[str, Any]] = {}
@@ -132,7 +147,9 @@ def textacy_quotes(sdoc: Any) -> list[tuple[int, int, str, str]]:
         res = []
         for sp, cue, content in direct_quotations(d):
             speaker = " ".join(t.text for t in sp)
-            res.append((base + content.start_char, base + content.end_char, speaker, " ".join(t.text for t in cue)))
+            res.append(
+                (base + content.start_char, base + content.end_char, speaker, " ".join(t.text for t in cue))
+            )
         return res
 
     try:
@@ -166,7 +183,9 @@ def textacy_predictions(docs: list[Document]) -> tuple[dict[str, dict[str, Any]]
 # ------------------------------------------------------------------------------------------ scoring
 
 
-def score(pe: ModuleType, gold: list[Any], preds: dict[str, dict[str, Any]], errors: bool) -> tuple[dict, list]:
+def score(
+    pe: ModuleType, gold: list[Any], preds: dict[str, dict[str, Any]], errors: bool
+) -> tuple[dict, list]:
     scores, _all, _mm = pe.evaluate(gold, preds, keep_errors=errors)
     return pe.totals(scores), scores
 
@@ -183,7 +202,9 @@ ROWS: list[tuple[str, Callable[[dict[str, Any]], float]]] = [
 ]
 
 
-def print_table(results: dict[tuple[str, str], dict[str, Any]], splits: list[str], systems: list[str]) -> None:
+def print_table(
+    results: dict[tuple[str, str], dict[str, Any]], splits: list[str], systems: list[str]
+) -> None:
     cols = [(sp, sy) for sp in splits for sy in systems]
     print()
     print(f"{'':<24}" + "".join(f"{sp + ' ' + sy:>20}" for sp, sy in cols))
@@ -251,39 +272,51 @@ def run_polnear(a: argparse.Namespace) -> int:
 
 
 def synthetic(kind: str, size: int) -> str:
-    """Generated pages: ``marks`` = about ``size`` quotation marks; ``mb`` = about ``size`` bytes of news."""
+    """Generated pages: ``marks`` = ``size`` quotation marks (nested, single, a few unbalanced);
+    ``mb`` = about ``size`` bytes of news-like paragraphs with attributed quotes and apostrophes."""
+    if kind == "marks":
+        unit = 'She said "a" and ‘b’ then "c ‘d’ e" again.\n'  # 8 marks
+        return unit * (size // 8 - 1) + '“ open " ” ’ ‘ " ‘ ”\n'  # the last 8 do not pair up
     para = (
-        '“We will not stop until the work is done,” Mayor Jane Doe said on Monday. “It is not easy.”\n\n'
+        "“We will not stop until the work is done,” Mayor Jane Doe said on Monday. “It is not easy.”\n\n"
         "The council, according to a spokesman, called the plan ‘reckless’ and said it would respond.\n\n"
         'He added: "Nobody asked us. They don\'t listen, and the ’80s are over."\n\n'
     )
-    if kind == "marks":
-        unit = 'She said "a" and ‘b’ then "c ‘d’ e" \n'  # 8 marks, nested and single
-        unbalanced = '“ open " ” ’ ‘ "\n'
-        return (unit * (size // 8))[: size * 6] + unbalanced
-    return (para * (size // len(para.encode()) + 1))[:size]
+    return para * (size // len(para.encode()) + 1)
 
 
 def run_scale(a: argparse.Namespace) -> int:
+    """Quote extraction alone (the parse is timed apart) on growing inputs: seconds per MB stay flat."""
     from newstrace.analysis.quotes import attribute_quotes
 
-    print(f"{'input':<22}{'chars':>11}{'marks':>9}{'quotes':>9}{'parse s':>10}{'quotes s':>10}{'s/MB':>9}")
+    blank = None
+    if a.scale_parser == "blank":
+        import spacy
+
+        blank = spacy.blank("en")
+        blank.add_pipe("sentencizer")
+        blank.max_length = 10**8
+    print(f"parser: {a.scale_parser}")
+    head = ["chars", "marks", "quotes", "parse s", "quotes s", "quotes s/MB"]
+    print(f"{'input':<14}" + "".join(f"{h:>{w}}" for h, w in zip(head, [11, 9, 9, 10, 10, 13], strict=True)))
     cases = [("marks", n) for n in (1_000, 10_000, 100_000)]
     cases += [("mb", int(mb * 1_000_000)) for mb in (0.5, 1, 2, 5)]
     for kind, n in cases:
         text = synthetic(kind, n)
         doc = read_text(text, doc_id=f"{kind}{n}", source="synthetic")
         t0 = time.perf_counter()
-        doc = nlp.parse(doc)
+        doc = nlp.parse(doc) if blank is None else doc.with_annotations("parse", parse=blank(doc.text))
         doc = _whole_body(doc)
         t1 = time.perf_counter()
         out = attribute_quotes(doc)
         t2 = time.perf_counter()
-        marks = sum(text.count(c) for c in "\"“”‘’'")
+        marks = sum(doc.text.count(c) for c in "\"“”‘’'")
         mb = len(doc.text.encode()) / 1e6
-        label = f"{n} marks" if kind == "marks" else f"{n / 1e6:g} MB"
-        print(f"{label:<22}{len(doc.text):>11}{marks:>9}{len(out.quotes):>9}{t1 - t0:>10.1f}{t2 - t1:>10.2f}"
-              f"{(t2 - t1) / mb:>9.2f}")
+        label = f"{n:,} marks" if kind == "marks" else f"{n / 1e6:g} MB"
+        print(
+            f"{label:<14}{len(doc.text):>11,}{marks:>9,}{len(out.quotes):>9,}{t1 - t0:>10.1f}{t2 - t1:>10.2f}"
+            f"{(t2 - t1) / mb:>13.2f}"
+        )
     return 0
 
 
@@ -299,6 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "newstrace-bench-cache")
     ap.add_argument("--no-cache", action="store_true", help="parse again, keep nothing")
     ap.add_argument("--scale", action="store_true", help="time quote extraction on synthetic large inputs")
+    ap.add_argument(
+        "--scale-parser",
+        choices=["model", "blank"],
+        default="model",
+        help="parse the scale inputs with the English model (default) or a bare tokenizer (fast)",
+    )
     a = ap.parse_args(argv)
     return run_scale(a) if a.scale else run_polnear(a)
 

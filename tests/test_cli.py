@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newstrace.cli import main
+from newstrace.errors import InputError
 
 from .conftest import SEED
 
@@ -80,3 +81,10 @@ def test_workers_give_same_result(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["analyze", str(tmp_path), "--json", "--workers", "2"]) == 0
     two = capsys.readouterr().out
     assert one == two and len(one.splitlines()) == 3
+
+
+def test_input_errors_survive_pickling() -> None:
+    import pickle
+
+    e = pickle.loads(pickle.dumps(InputError("a.html", "empty input")))
+    assert (e.source, e.reason, str(e)) == ("a.html", "empty input", "a.html: empty input")

@@ -15,6 +15,10 @@ class InputError(NewstraceError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Errors cross process boundaries (worker pools): rebuild from both fields.
+        return (InputError, (self.source, self.reason))
+
 
 class PipelineError(NewstraceError):
     """A pipeline whose stages' needs are not met by the stages before them."""

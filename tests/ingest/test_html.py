@@ -296,6 +296,10 @@ def test_broken_markup_is_read() -> None:
     assert any("Trailing & stray" in t for t in texts)
     fragment = read_html("just words, no markup", doc_id="w", source="w.html")
     assert block_texts(fragment) == ["just words, no markup"]
+    odd = read_html(
+        "<p>lone \udcff surrogate, control \x01\x7f chars and a \u200b gap</p>", doc_id="o", source="o"
+    )
+    assert block_texts(odd) == ["lone \ufffd surrogate, control chars and a gap"]
 
 
 def test_hundred_thousand_nested_divs() -> None:

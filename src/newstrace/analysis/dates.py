@@ -5,7 +5,7 @@ News writes most dates relative to the day of the story ("on Monday", "from tomo
 the first credit or dateline that carries a date, else the most recent full date stated near the top.
 
 The rules are those of news style: a bare weekday or month-day is the most recent one on or before the
-anchor ("Putin said on Monday"); a cue word ("starting Tuesday", "from March 15", "until Friday") or a
+anchor ("the minister said on Monday"); a cue word ("starting Tuesday", "from March 15", "until Friday") or a
 future verb ("will meet on Tuesday") lets it be the nearest one, and so the coming one; "last"/"next"
 and "last year"/"next year" say so themselves. Durations ("25 years"), bare months and years, holidays
 and vague spans ("the last week") get no value, so no mention: a mention always has a day.
@@ -36,10 +36,12 @@ _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
 
+# full names take no period, abbreviations may: "the 3rd of May." keeps its full stop out of the date
 _MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
-    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|"
-    r"JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)\.?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)"
+    r"\.?)"
 )
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WD_ANY = rf"(?:{_WD}|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
@@ -48,7 +50,11 @@ _ORD = r"(?:st|nd|rd|th)?"
 _RELYEAR = rf"(?:{_S}(?:of{_S})?(?P<{{g}}>last|this|next|previous|the{_S}previous|the{_S}following){_S}year)?"
 
 _DATE_RX = re.compile(
-    "|".join(
+    # every form opens a word with a digit, a capital or one of a few words: this test rejects most
+    # positions at once, before the alternatives are tried one by one
+    r"\b(?=[\dA-Z]|(?i:the|last|next|this|coming|past|previous|today|tonight|tomorrow|yesterday|day|a\s|one|"
+    r"two|three|four|five|six|seven|eight|nine|ten))(?:"
+    + "|".join(
         [
             r"(?P<iso>(?<![\d-])(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\d-]))",
             r"(?P<num>(?<![\d/.])(?P<n1>\d{1,2})(?P<sep>[/.])(?P<n2>\d{1,2})(?P=sep)(?P<ny>\d{4})(?![\d/]))",
@@ -64,6 +70,7 @@ _DATE_RX = re.compile(
             rf"{_S}(?P<dir>(?i:ago|from{_S}now)))",
         ]
     )
+    + ")"
 )
 _WORDNUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10}  # fmt: skip
@@ -81,7 +88,9 @@ _TEMPORAL = frozenset(
      "previous", "starting", "beginning", "as", "of"}
 )  # fmt: skip
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"“”'‘’\[(—–-]\s*|\n\s*)$")
-_LOOKS_LIKE_DATE = re.compile(rf"\b{_MONTH}(?!\w)|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}", re.I)
+_LOOKS_LIKE_DATE = re.compile(
+    rf"\b{_MONTH}(?!\w)|\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{4}}[/.]\d{{1,2}}[/.]\d{{1,2}}\b", re.I
+)
 _DURATION = re.compile(
     r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries)\b(?!\s+ago)", re.I
 )
@@ -211,25 +220,45 @@ def _is_name(text: str, start: int) -> bool:
     return not _SENTENCE_START.search(text, max(0, m.start() - 3), m.start())
 
 
-def _future_verb(parse: Any, start: int, end: int) -> bool:
-    """True when the date hangs on a verb with "will"/"shall" ("will meet on Tuesday")."""
+_WILL = frozenset({"will", "'ll", "’ll", "shall", "wo"})
+_AHEAD = frozenset({"upcoming", "scheduled", "slated", "forthcoming"})
+
+
+def _tense(parse: Any, start: int, end: int) -> str | None:
+    """ "future" when the date hangs on a verb with "will"/"shall" ("will meet on Tuesday"); "near" when
+    its sentence looks ahead elsewhere ("said on Monday it will …"); else None."""
     if parse is None:
-        return False
+        return None
     span = parse.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return False
+        return None
     tok = span.root
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break
         tok = tok.head
-    return any(ch.dep_ == "aux" and ch.lower_ in ("will", "'ll", "’ll", "shall", "wo") for ch in tok.children)
+    for _ in range(3):  # "will be allowed to expire on …": climb open complements and conjuncts
+        if any(ch.dep_ == "aux" and ch.lower_ in _WILL for ch in tok.children):
+            return "future"
+        if tok.dep_ not in ("xcomp", "conj") or tok.head is tok:
+            break
+        tok = tok.head
+    if any((t.tag_ == "MD" and t.lower_ in _WILL) or t.lower_ in _AHEAD for t in span.sent):
+        return "near"
+    return None
+
+
+# "MOSCOW, ", "HEMPSTEAD, N.Y., ": a date in a dateline is the story's own day, before or after the anchor
+_DATELINE = re.compile(r"(?:^|\n)[^\S\n]*[A-Z][A-Z .'’-]+(?:,[^\S\n]*[A-Z][\w.]*\.?)*,[^\S\n]*$")
 
 
 def _mode(text: str, parse: Any, start: int, end: int) -> str:
-    if _future_verb(parse, start, end):
+    tense = _tense(parse, start, end)
+    if tense == "future":
         return "future"
-    if _CUE.search(text, max(0, start - 30), start):
+    if tense == "near" or _CUE.search(text, max(0, start - 30), start):
+        return "near"
+    if _DATELINE.search(text, max(0, start - 40), start):
         return "near"
     return "past"
 

@@ -26,7 +26,7 @@ import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -75,8 +75,12 @@ def _surname_key(word: str) -> str:
     return _PARTICLE.sub("", _fold(word))
 
 
+_ATTACHED_PARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|ash|at|az|an)-(?=\w)", re.I)
+
+
 def _slug(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _PARTICLE.sub("", _fold(s)).replace("'", "")).strip("-")
+    """ "Bashar al-Assad" and "Bashar Assad" give one slug: an attached Arabic article is dropped."""
+    return re.sub(r"[^a-z0-9]+", "-", _fold(_ATTACHED_PARTICLE.sub("", s)).replace("'", "")).strip("-")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,6 +119,10 @@ def _load(name: str) -> Any:
 _tables_lock = threading.Lock()
 
 
+def _f(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     """Alias table and gazetteer, merged into precompiled dictionaries (once per process)."""
@@ -146,7 +154,7 @@ def _tables() -> _Tables:
             ref = countries.get(iso)
             if ref is None:
                 label = entry["name"] if entry else name
-                ref = countries[iso] = _Ref(f"country:{iso}", label, "place", iso, lat, lon)
+                ref = countries[iso] = _Ref(f"country:{iso}", label, "place", iso, _f(lat), _f(lon))
             weak = bool(entry and entry["name"] in entry.get("weak", ()))
             for form in (name, *alts):
                 add(form, ref, not weak)
@@ -167,8 +175,8 @@ def _tables() -> _Tables:
                     e["name"],
                     e["type"],
                     e.get("country"),
-                    e.get("lat"),
-                    e.get("lon"),
+                    _f(e.get("lat")),
+                    _f(e.get("lon")),
                 )
             weak_forms = set(e.get("weak", ()))
             for form in (e["name"], *e.get("aliases", ()), *e.get("weak", ())):
@@ -183,16 +191,36 @@ def _tables() -> _Tables:
         for name, lat, lon in gaz["regions"]:
             k = _fold(name)
             if k not in t.names:
-                ref = _Ref(f"region:{_slug(name)}", name, "place", None, lat, lon)
+                ref = _Ref(f"region:{_slug(name)}", name, "place", None, _f(lat), _f(lon))
                 t.names[k] = ref
                 t.scan.setdefault(name, ref)
         for st in gaz["us_states"]:
             t.names.setdefault(_fold(st), _Ref(f"state:US:{_slug(st)}", st, "place", "US"))
+        cities = t.cities
         for row in gaz["cities"]:  # most populous first: the first city of a name wins
             name, cc, lat, lon = row[0], row[1], row[2], row[3]
-            ref = _Ref(f"city:{cc}:{_slug(name)}", name, "place", cc, lat, lon)
+            ref = _Ref(f"city:{cc}:{name}", name, "place", cc, float(lat), float(lon))
             for form in (name, *(row[4] if len(row) > 4 else ())):
-                t.cities.setdefault(_fold(form), ref)
+                if form.isascii():  # most names: the cheap half of _fold gives the same key
+                    k = " ".join(form.replace("-", " ").casefold().split())
+                    if k.startswith("the ") and len(k) > 4:
+                        k = k[4:]
+                else:
+                    k = _fold(form)
+                if k not in cities:
+                    cities[k] = ref
+        # hand-made places the gazetteer knows as cities ("Kyiv", "Palmyra") take its coordinates
+        located: dict[str, _Ref] = {}
+        for k, r in t.names.items():
+            if r.type != "place" or r.lat is not None or not r.id.startswith("alias:") or r.id in located:
+                continue
+            city = t.cities.get(_fold(r.name)) or t.cities.get(k)
+            if city is not None and r.country in (None, city.country):
+                located[r.id] = replace(r, lat=city.lat, lon=city.lon, country=city.country)
+        for table in (t.names, t.scan):
+            for k, r in table.items():
+                if r.id in located:
+                    table[k] = located[r.id]
         for iso, forms in aliases["demonyms"].items():
             fs = set(forms)
             for f in forms:
@@ -269,7 +297,7 @@ _CODE = re.compile(r"^[A-Z][A-Za-z]{0,2}-?\d[\w-]*$")  # Su-34, Mi-8, F-16, Su-2
 _SHORT_CAPS = re.compile(r"^[A-Z]{1,2}\.?$")
 _SPLIT = re.compile(r"\s+&\s+|\s*[/:;\[\]()•]\s*|\s*\+\s*")
 _TRIM_LEFT = re.compile(r"^(?:[\W_]+|(?:the|The|THE)\s+)+")
-_TRIM_RIGHT = re.compile(r"(?:['’]s|['’]|[\W_])+$")
+_TRIM_RIGHT = re.compile(r"(?:['’]s|['’]|[^\w.])+$")  # the tokenizer leaves a final "." to abbreviations
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|from|to|near|into|outside|inside|across|towards?|around|via|of|IN|AT)[^\S\n]+(?:the[^\S\n]+)?"
     r"|[A-Z][\w-]+['’]s[^\S\n]+)$"
@@ -304,14 +332,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         s += m.end()
         piece = piece[m.end() :]
     m2 = _TRIM_RIGHT.search(piece)
-    if m2 and m2.start() > 0:
-        keep = piece[: m2.start()]
-        # keep a closing period that belongs to an abbreviation ("U.S.", "Jr.")
-        if piece[m2.start()] == "." and re.search(r"(?:^|[\s.])[A-Z]$|\b(?:Jr|Sr|Co|Inc|Ltd|Corp)$", keep):
-            keep += "."
-        e = s + len(keep)
-    elif m2:
-        e = s
+    if m2:
+        e = s + m2.start()
     return s, e
 
 
@@ -336,7 +358,7 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
             bounds = [(0, parts[0].start())]
             for p, q in zip(parts, [*parts[1:], None], strict=True):
                 bounds.append((p.end(), q.start() if q is not None else len(span_text)))
-            # " & " joins two names only when one side is known ("Assad & Putin"), not "Procter & Gamble"
+            # " & " joins two names only when one side is known ("Obama & Merkel"), not "Procter & Gamble"
             if all(p.group().strip() == "&" for p in parts) and not any(
                 (k := _fold(span_text[a:b])) in t.names or k in t.demonyms or k in people for a, b in bounds
             ):
@@ -367,11 +389,11 @@ def _ner_candidates(parse: Any, text: str, t: _Tables) -> list[_Cand]:
                     c.text = text[c.start : c.end]
                 if not c.text or not c.text[0].isupper():
                     continue
-            # a possessive inside the span ends the name ("Erdogan's Turk PM")
-            poss = re.search(r"['’]s\b", c.text)
+            # a possessive inside a person's span ends the name ("Erdogan's Turk PM"; not "Macy's Inc.")
+            poss = re.search(r"['’]s\b", c.text) if label == "person" else None
             if poss:
-                c.end = c.start + poss.start()
-                c.text = c.text[: poss.start()]
+                c.text = c.text[: poss.start()].rstrip()
+                c.end = c.start + len(c.text)
                 if not c.text:
                     continue
             if _CODE.match(c.text) or (_SHORT_CAPS.match(c.text) and _fold(c.text) not in t.names):
@@ -622,32 +644,43 @@ def _resolve(text: str, parse: Any) -> list[Entity]:
         kept.append(c)
     kept.sort(key=lambda c: c.start)
 
-    # link to the tables and settle types
-    person_keys: set[str] = set()
+    # link to the tables and settle types; within a page a name keeps one sense, the label the model gave
+    # it most often, and a lone word that is the surname of a full name found as a person is that person
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    surnames: set[str] = set()
     for c in kept:
         if c.ner == "PERSON" and c.ref is None:
-            ref = t.names.get(_fold(c.text))
-            if ref is not None and _fold(c.text) in _strong_keys():
+            k = _fold(c.text)
+            ref = t.names.get(k)
+            if ref is not None and k in _strong_keys():
                 c.ref, c.label = ref, ref.type
-            elif _fold(c.text) in t.demonyms:
+                continue
+            if k in t.demonyms:
                 c.label = "group"  # "Turk", "Brits": settled with the other demonyms below
-            else:
-                w = c.text.split()
-                person_keys.add(_fold(c.text))
-                if len(w) >= 2:
-                    person_keys.add(_surname_key(w[-1]))
+        if c.ref is None and c.ner is not None:
+            words = c.text.split()
+            votes[_fold(c.text)][c.label] += 1
+            if c.label == "person" and len(words) >= 2:
+                surnames.add(_surname_key(words[-1]))
     role_only = _patterns().role_only
     city_by_fold: dict[str, _Ref] = {}
     for c in kept:
-        if c.ref is not None or c.label == "person":
+        if c.ref is not None:
             continue
         k = _fold(c.text)
+        if c.ner is not None and " " not in c.text:
+            if _surname_key(c.text) in surnames:
+                c.label = "person"
+            else:
+                best, n = votes[k].most_common(1)[0]
+                if n > votes[k][c.label]:
+                    c.label = best
+        if c.label == "person":
+            continue
         ref = t.names.get(k)
         dem = t.demonyms.get(k)
         if ref is not None:
             c.ref, c.label = ref, ref.type
-        elif k in person_keys or _surname_key(c.text) in person_keys and len(c.text.split()) == 1:
-            c.label = "person"
         elif dem is not None:
             # "Syrians" is a group; "Syrian" (an adjective, "Turk battalions") names nobody
             if dem[1]:

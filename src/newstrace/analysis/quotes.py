@@ -1,6 +1,8 @@
 """Who said what: direct quotes and their speakers.
 
-Two passes, both linear in the page length.
+Two passes, both linear in the page length: every search is bounded (``WINDOW`` characters around a
+quote, ``LOOKBACK`` characters and ``LOOKBACK_MENTIONS`` mentions back for an antecedent) and names are
+found through sorted indexes, never by scanning the page again.
 
 1. **Marks → quotes.** Every quotation mark (straight, curly, single, doubled ``''``, guillemets) is
    classified by its shape and by what surrounds it (the CommonMark "flanking" idea: a mark followed by a
@@ -11,14 +13,19 @@ Two passes, both linear in the page length.
    quote: each paragraph becomes its own ``Quote`` and they share one speaker (one quote per paragraph
    keeps every quote inside one layer). Any other unclosed quote runs to the end of its paragraph.
 2. **Quotes → speakers.** Around each quote, inside its sentence and never across a neighbouring quote,
-   the nearest reporting cue is looked for ("said", "told", "according to", "In X's words", "X: “…”")
-   in the spaCy parse; its grammatical subject is the speaker. Names resolve to canonical entities
-   (``doc.entities`` when the entities stage ran, else the longest name of the page with the same
-   surname), titles ("the president") to the person who holds that title on the page, organisation
-   units ("the … press service") to their organisation, pronouns to the most recent person subject of a
-   compatible gender in the same scope (a comment never borrows a speaker from the article). A quote
-   split by its attribution, or continued in a following sentence or paragraph, inherits the speaker.
-   Quoted titles and scare quotes (no cue) get ``speaker=None``.
+   reporting cues are looked for in the spaCy parse ("said", "told", "according to", "in X's words",
+   "X …: “…”", "“…” — X"); the attribution that touches the quote wins ("“…,” X said", "X added, “…”"),
+   else the nearest cue whose clause holds the quote; the cue's grammatical subject is the speaker (read
+   off the surface when the parser missed it: "“…,” Jane Doe, an adviser, said"). Names resolve to
+   canonical entities (``doc.entities`` when the entities stage ran, else the longest name of the page
+   with the same surname), titles ("the president") to the person who holds that title on the page,
+   organisation units ("the … press service") to their organisation, pronouns to the most recent person
+   subject or speaker of a compatible gender in the same scope (a comment never borrows a speaker from
+   the article; an editor's note is part of the page). A quote split by its attribution, or continued in
+   a following sentence or paragraph, inherits the speaker; a free-standing quote paragraph takes the
+   speaker introduced by the previous paragraph ("X said:") or the person it was about. Quoted titles
+   and scare quotes (no cue; or one or two words inside a sentence that no plain speech verb governs)
+   get ``speaker=None``.
 
 Offsets: ``Quote.start``/``end`` cover the quoted words without the quotation marks (and without the
 comma that only separates the quote from its attribution); ``Quote.text`` is exactly that slice. The
@@ -87,6 +94,7 @@ _MARK = re.compile(r"''|``|[\"“”„‟«»‘’‚‛'`]")
 _DOUBLE = frozenset({'"', "“", "”", "„", "‟", "«", "»", "''", "``"})
 _OPEN_SHAPED = frozenset({"“", "„", "‟", "«", "‘", "‚", "‛", "``"})
 _CLOSE_SHAPED = frozenset({"”", "»", "’"})
+_STRAIGHT = frozenset({'"', "'", "''", "``", "`"})
 _ELISIONS = frozenset({"em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "cos", "s"})
 MAX_DEPTH = 4  # nesting deeper than this is noise; its marks are ignored
 MAX_QUOTE_CHARS = 20_000  # an unclosed "quote" longer than this is not one
@@ -100,6 +108,7 @@ class _Mark:
     shape: str  # "o" open-shaped, "c" close-shaped, "a" ambiguous (straight)
     left: bool  # left-flanking: followed by a word, so it can open
     right: bool  # right-flanking: preceded by a word, so it can close
+    straight: bool  # " ' '' `` (typewriter) rather than typographic marks
 
 
 @dataclass(slots=True)
@@ -134,19 +143,19 @@ def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
         prev = text[s - 1] if s > 0 else "\n"
         nxt = text[e] if e < len(text) else "\n"
         double = ch in _DOUBLE
+        if prev == "=":
+            continue  # markup left in scraped text: id="…", datetime="…"
         if not double:
             if prev.isalnum() and nxt.isalnum():
                 continue  # don’t, Russia’s, O'Brien
             if not prev.isalnum() and ch in "’'":
                 word = re.match(r"[a-z0-9]+", text[e : e + 8])
-                if word and (word.group()[0].isdigit() or word.group() in _ELISIONS) and (
-                    e + word.end() >= len(text) or not text[e + word.end()] in "’'"
-                ):
-                    continue  # ’80s, ’em, 'til — unless closed right after: ‘n’
+                if word and (word.group()[0].isdigit() or word.group() in _ELISIONS):
+                    continue  # ’80s, ’em, 'til, rock ’n’ roll
         left = not nxt.isspace() and (not _is_punct(nxt) or prev.isspace() or _is_punct(prev))
         right = not prev.isspace() and (not _is_punct(prev) or nxt.isspace() or _is_punct(nxt))
         shape = "o" if ch in _OPEN_SHAPED else "c" if ch in _CLOSE_SHAPED else "a"
-        out.append(_Mark(s, e - s, double, shape, left, right))
+        out.append(_Mark(s, e - s, double, shape, left, right, ch in _STRAIGHT))
     return out
 
 
@@ -211,7 +220,8 @@ def find_quote_spans(text: str) -> list[_Span]:
 
 
 def _first_non_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
+    end = min(len(text), pos + 200)
+    while pos < end and text[pos] in " \t":
         pos += 1
     return pos
 
@@ -239,8 +249,17 @@ def _line_spans(text: str, lo: int, hi: int, line_no: int) -> list[_Span]:
         if e - s > MAX_QUOTE_CHARS or not any(c.isalnum() for c in text[s:e]):
             return
         out.append(
-            _Span(o.pos, o.length, s, e, close.pos if close else None, close.length if close else 0,
-                  line_no, lo, hi)
+            _Span(
+                o.pos,
+                o.length,
+                s,
+                e,
+                close.pos if close else None,
+                close.length if close else 0,
+                line_no,
+                lo,
+                hi,
+            )
         )
 
     def close_unclosed(o: _Mark, end: int) -> None:
@@ -264,6 +283,10 @@ def _line_spans(text: str, lo: int, hi: int, line_no: int) -> list[_Span]:
                     emit(stack[0], m, m.pos)
                 del stack[j:]
             elif _can_open(m, closer_after[k]):
+                nested = m.straight != stack[j].straight or j < len(stack) - 1
+                if nested and len(stack) < MAX_DEPTH:
+                    stack.append(m)  # “…” inside "…", or “ ‘ “…” ’ ”: a quote within a quote
+                    continue
                 # a second opening mark of the same kind: the first quote lost its closing mark
                 if j == 0:
                     close_unclosed(stack[0], m.pos)
@@ -279,11 +302,15 @@ def _line_spans(text: str, lo: int, hi: int, line_no: int) -> list[_Span]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# ---------------------------------------------------------------------------------------------------
 # Pass 2: the page around each quote
 
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+_CLOSED_CLASS = frozenset({"ADP", "SCONJ", "CCONJ", "DET", "PRON", "AUX", "PART", "VERB", "INTJ", "NUM"})
+_OBJECT_FIRST = frozenset(
+    {"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "order"}
+)
+_NOT_SPEAKERS = frozenset({"it", "this", "that", "these", "those", "which", "what", "there", "here"})
 _PERSON = frozenset({"PERSON", "PER"})
 _ORGLIKE = frozenset({"ORG", "NORP", "GPE", "FAC", "ORGANIZATION", "ORGANISATION"})
 _TERMINAL = ".!?…"
@@ -291,6 +318,7 @@ _CLOSERS = "\"'”’»)]} \t"
 WINDOW = 600  # characters searched on each side of a quote for its attribution
 LOOKBACK = 4000  # characters searched back for an antecedent
 LOOKBACK_MENTIONS = 60  # mentions searched back for an antecedent
+MAX_MENTION_CHARS = 200  # longer "mentions" are not names
 ADJACENT_AFTER = 40  # "“…,” the president of the council said": the attribution touches the quote
 ADJACENT_BEFORE = 80
 
@@ -335,16 +363,6 @@ class _Context:
     scopes: list[tuple[int, int, str]] = field(default_factory=list)
     scope_starts: list[int] = field(default_factory=list)
     spoken: list[tuple[int, _Speaker]] = field(default_factory=list)  # speakers found so far, in order
-    entity_at: Any = None
-
-
-def _entity_lookup() -> Any:
-    """``entities.entity_at`` when the entities module is there (it is optional)."""
-    try:
-        from . import entities  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    return getattr(entities, "entity_at", None)
 
 
 def _build_context(doc: Document, spans: list[_Span]) -> _Context:
@@ -352,7 +370,6 @@ def _build_context(doc: Document, spans: list[_Span]) -> _Context:
     ctx.span_starts = [s.open for s in spans]
     _build_scopes(ctx, doc.layers)
     if doc.entities:
-        ctx.entity_at = _entity_lookup()
         ctx.ent_index = sorted(
             ((m.start, m.end, e) for e in doc.entities for m in e.mentions), key=lambda x: (x[0], -x[1])
         )
@@ -360,7 +377,11 @@ def _build_context(doc: Document, spans: list[_Span]) -> _Context:
     if ctx.parse is None:
         return ctx
     ctx.tok_starts = [t.idx for t in ctx.parse]
-    ctx.sent_starts = [s.start_char for s in ctx.parse.sents if _real_sentence_start(doc.text, s.start_char)]
+    try:
+        sents = [s.start_char for s in ctx.parse.sents]
+    except ValueError:  # a parse without sentence boundaries: paragraphs bound every search instead
+        sents = []
+    ctx.sent_starts = [c for c in sents if _real_sentence_start(doc.text, c)]
     _collect_mentions(ctx)
     return ctx
 
@@ -384,13 +405,13 @@ def _scope(ctx: _Context, pos: int) -> str:
 def _real_sentence_start(text: str, c: int) -> bool:
     """A sentence start the text itself marks: after . ! ? (and closing marks), not before lower case."""
     j = c
-    while j > 0 and text[j - 1] in " \t":
+    while j > 0 and text[j - 1] in " \t" and c - j < 40:
         j -= 1
     if j == 0 or text[j - 1] == "\n":
         return True
     if c < len(text) and text[c].islower():
         return False
-    while j > 0 and text[j - 1] in _CLOSERS:
+    while j > 0 and text[j - 1] in _CLOSERS and c - j < 40:
         j -= 1
     return j > 0 and text[j - 1] in _TERMINAL
 
@@ -401,6 +422,7 @@ def _inside_quote(ctx: _Context, pos: int) -> bool:
 
 
 def _clean_name(s: str) -> str:
+    s = re.split(r"\s[-–—]+\s|\n", s.strip())[-1]  # "Weak - Jane Doe": a headline glued to a name
     s = re.sub(r"^(?:the|a|an)\s+", "", s.strip(), flags=re.I)
     s = re.sub(r"\s*['’]s?$", "", s).strip(" ,.;:-–—\"“”‘’'()[]")
     return re.sub(r"\s+", " ", s)
@@ -450,14 +472,18 @@ def _collect_mentions(ctx: _Context) -> None:
                 ctx.titles.setdefault(w, []).append((s, name, mods))
                 ctx.title_count[(w, name)] += 1
         if not inside and known is None:
-            ctx.mentions.append(_Mention(s, e, name, None, person, _is_subject_phrase(p[ent.start : ent.end])))
+            ctx.mentions.append(
+                _Mention(s, e, name, None, person, _is_subject_phrase(p[ent.start : ent.end]))
+            )
     for s, e, ent in ctx.ent_index:
         if not _inside_quote(ctx, s):
             span = p.char_span(s, e, alignment_mode="expand")
             subject = span is not None and _is_subject_phrase(span)
             ctx.mentions.append(_Mention(s, e, ent.name, ent.id, ent.type.upper() in _PERSON, subject))
             if ent.type.upper() in _PERSON and ent.name not in ctx.gender:
-                g = _gender_of_words([*ent.name.split()[:1], *(a.split()[0] for a in ent.aliases if a.strip())])
+                g = _gender_of_words(
+                    [*ent.name.split()[:1], *(a.split()[0] for a in ent.aliases if a.strip())]
+                )
                 if g:
                     ctx.gender[ent.name] = g
     ctx.mentions.sort(key=lambda m: m.start)
@@ -512,28 +538,23 @@ def _canonical(ctx: _Context, name: str, person: bool) -> str:
 
 
 def _entity_for(ctx: _Context, s: int, e: int) -> Entity | None:
-    """The entity mentioned at [s, e): ``entities.entity_at`` first, else a mention covering it."""
-    if ctx.entity_at is not None:
-        try:
-            ent = ctx.entity_at(ctx.doc, s, e)
-        except Exception:  # an optional helper must not break quote finding
-            ent = None
-        if isinstance(ent, Entity):
-            return ent
+    """The entity with a mention overlapping [s, e), closest fit first (as ``entities.entity_at`` picks,
+    but through a sorted index: that helper scans every mention, and this runs once per name)."""
     if not ctx.ent_starts:
         return None
-    i = bisect.bisect_right(ctx.ent_starts, s)
-    for k in range(i - 1, max(-1, i - 20), -1):
+    best: tuple[int, int] | None = None
+    found: Entity | None = None
+    i = bisect.bisect_left(ctx.ent_starts, e)
+    for k in range(i - 1, max(-1, i - 1 - LOOKBACK_MENTIONS), -1):
         ms, me, ent = ctx.ent_index[k]
-        if ms <= s and me >= e:
-            return ent
-    for k in range(i, min(len(ctx.ent_index), i + 10)):
-        ms, me, ent = ctx.ent_index[k]
-        if ms >= e:
-            break
-        if me <= e:
-            return ent
-    return None
+        if me <= s:
+            if s - ms > MAX_MENTION_CHARS:
+                break
+            continue
+        score = (min(e, me) - max(s, ms), -abs((me - ms) - (e - s)))
+        if best is None or score > best:
+            best, found = score, ent
+    return found
 
 
 def _phrase_span(tok: Any) -> tuple[int, int]:
@@ -548,21 +569,36 @@ def _phrase_span(tok: Any) -> tuple[int, int]:
     return doc[s].idx, doc[e].idx + len(doc[e].text)
 
 
+def _not_a_speaker(tok: Any) -> bool:
+    """Datelines ("WASHINGTON —"), times and numbers parsed as subjects."""
+    if tok.ent_type_ in ("TIME", "DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
+        return True
+    if not any(ch.isalpha() for ch in tok.text):
+        return True
+    if tok.is_upper and len(tok.text) > 1 and tok.pos_ == "PROPN":
+        doc = tok.doc
+        j = tok.i - 1
+        while j >= 0 and tok.i - j < 8 and doc[j].is_upper and "\n" not in doc[j].text_with_ws:
+            j -= 1
+        return j < 0 or "\n" in doc[j].text_with_ws or doc[j].is_space
+    return False
+
+
 def _ent_span(tok: Any) -> Any:
     """The named-entity span around ``tok``."""
     doc = tok.doc
     a = tok.i
-    while a > 0 and doc[a].ent_iob_ == "I":
+    while a > 0 and doc[a].ent_iob_ == "I" and tok.i - a < 12:
         a -= 1
     b = tok.i + 1
-    while b < len(doc) and doc[b].ent_iob_ == "I":
+    while b < len(doc) and doc[b].ent_iob_ == "I" and b - tok.i < 12:
         b += 1
     return doc[a:b]
 
 
 def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | None:
     """The speaker a subject (or agent, or possessor) token names."""
-    if tok is None or depth > 3:
+    if tok is None or depth > 3 or _not_a_speaker(tok):
         return None
     lex = _lexicon()
     low = tok.lower_
@@ -571,18 +607,26 @@ def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | N
     if tok.pos_ == "PRON" or low in _PRONOUNS:
         if low in _PRONOUNS:
             return _resolve_pronoun(ctx, tok.idx, _PRONOUNS[low])
-        if low in ("they", "them"):
-            return _resolve_plural(ctx, tok.idx) or _Speaker(tok.text, resolved=False)
+        if low in ("they", "them", "it"):
+            return _resolve_plural(ctx, tok.idx) or (
+                _Speaker(tok.text, resolved=False) if low != "it" else None
+            )
+        if low in _NOT_SPEAKERS:
+            return None
         return _Speaker(tok.text, resolved=False)
     # several speakers: "X and Y said", "the two leaders agreed"
     if any(c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in tok.children) or (
         tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" or c.lower_ == "both" for c in tok.children)
     ):
         return _Speaker(tok.text, resolved=False, joint=True)
-    s, e = _phrase_span(tok)
+    if tok.pos_ != "PROPN":
+        for c in tok.children:  # an appositive name: "the president, Jane Doe, said"
+            if c.dep_ == "appos" and c.pos_ == "PROPN":
+                return _speaker_from_token(ctx, c, depth + 1)
+        owner = _owner_of_noun(tok)  # "Jane Doe's statement said", "a post by Jane Doe"
+        if owner is not None:
+            return _speaker_from_token(ctx, owner, depth + 1)
     ent = _entity_for(ctx, tok.idx, tok.idx + len(tok.text))
-    if ent is None and tok.pos_ != "PROPN":
-        ent = _entity_for(ctx, s, e)
     if ent is not None:
         return _Speaker(ent.name, ent.id, ent.type.upper() in _PERSON)
     if tok.ent_type_ in _PERSON or tok.ent_type_ in _ORGLIKE:
@@ -590,9 +634,6 @@ def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | N
         name = _canonical(ctx, _clean_name(_ent_span(tok).text), person)
         if name:
             return _Speaker(name, None, person)
-    for c in tok.children:  # an appositive name: "the president, Jane Doe, said"
-        if c.dep_ == "appos" and c.pos_ == "PROPN":
-            return _speaker_from_token(ctx, c, depth + 1)
     if tok.pos_ == "PROPN":  # a name the NER missed: the run of proper nouns ending here
         doc = tok.doc
         a = tok.i
@@ -616,11 +657,13 @@ def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | N
         sp = _resolve_title(ctx, tok)
         if sp is not None:
             return sp
+    s, e = _phrase_span(tok)
     return _Speaker(re.sub(r"\s+", " ", ctx.doc.text[s:e]).strip(" ,"), resolved=False)
 
 
 def _resolve_title(ctx: _Context, tok: Any) -> _Speaker | None:
-    """"the president" → who the page calls President: the latest such speaker, else subject, else most often."""
+    """A title standing for a person ("the president"): who the page calls so, preferring the latest such
+    speaker, then the latest such subject, then whoever holds the title most often."""
     title = tok.lower_ if tok.lower_ in ctx.titles else tok.lemma_.lower()
     mods = frozenset(c.lower_ for c in tok.lefts if c.dep_ in ("amod", "compound") and c.text[:1].isupper())
     holders = {name for _, name, tmods in ctx.titles.get(title, []) if not mods or mods & tmods}
@@ -628,9 +671,7 @@ def _resolve_title(ctx: _Context, tok: Any) -> _Speaker | None:
         return None
     pos = tok.idx
     scope = _scope(ctx, pos)
-    for at, sp in reversed(ctx.spoken):
-        if pos - at > LOOKBACK:
-            break
+    for at, sp in _recent_speakers(ctx, pos):
         if sp.name in holders and _scope(ctx, at) == scope:
             return _Speaker(sp.name, sp.entity, True)
     i = bisect.bisect_left(ctx.mention_starts, pos)
@@ -642,6 +683,15 @@ def _resolve_title(ctx: _Context, tok: Any) -> _Speaker | None:
             return _Speaker(m.name, m.entity, True)
     best = max(holders, key=lambda n: ctx.title_count[(title, n)])
     return _Speaker(best, None, True)
+
+
+def _recent_speakers(ctx: _Context, pos: int) -> Iterable[tuple[int, _Speaker]]:
+    """Speakers found so far, latest first, within the lookback window (bounded in number too)."""
+    for k in range(len(ctx.spoken) - 1, max(-1, len(ctx.spoken) - 1 - LOOKBACK_MENTIONS), -1):
+        at, sp = ctx.spoken[k]
+        if pos - at > LOOKBACK:
+            return
+        yield at, sp
 
 
 def _compatible(g: str | None, want: str | None) -> bool:
@@ -665,9 +715,7 @@ def _resolve_pronoun(ctx: _Context, pos: int, gender: str | None) -> _Speaker:
             break
         if fallback is None:
             fallback = (m.start, _Speaker(m.name, m.entity, True))
-    for at, sp in reversed(ctx.spoken):  # titles and pronouns resolved earlier count as subjects too
-        if pos - at > LOOKBACK or at >= pos and False:
-            break
+    for at, sp in _recent_speakers(ctx, pos):  # titles and pronouns resolved earlier count as subjects too
         if at < pos and sp.person and sp.resolved and _compatible(ctx.gender.get(sp.name), gender):
             if _scope(ctx, at) == scope and (best is None or at > best[0]):
                 best = (at, sp)
@@ -707,7 +755,8 @@ class _Cue:
 
 def _is_cue_verb(tok: Any) -> bool:
     lex = _lexicon()
-    if tok.lemma_.lower() not in lex.verbs and tok.lower_ not in lex.verbs:
+    lemma, low = tok.lemma_.lower(), tok.lower_
+    if lemma not in lex.verbs and lemma not in lex.adjacent_verbs and low not in lex.verbs:
         return False
     return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
 
@@ -716,16 +765,19 @@ def _subject_of(verb: Any, q0: int, q1: int) -> Any:
     """The subject of a cue verb, climbing conjunctions and participles ("…, adding", "went on to say")."""
     v = verb
     for _ in range(4):
-        for c in v.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1):
-                if c.dep_ == "nsubjpass":
-                    for a in v.children:
-                        if a.dep_ == "agent":
-                            return next((o for o in a.children if o.dep_ == "pobj"), c)
-                return c
+        subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)]
+        if subjects:
+            c = subjects[0]
+            if len(subjects) > 1:  # "said Army Capt. Jane Doe": two subjects; the named person wins
+                c = next((x for x in subjects if x.ent_type_ in _PERSON), subjects[-1])
+            if c.dep_ == "nsubjpass":
+                for a in v.children:
+                    if a.dep_ == "agent":
+                        return next((o for o in a.children if o.dep_ == "pobj"), c)
+            return c
         if v.dep_ == "relcl":
             return v.head
-        if v.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and v.head is not v:
+        if v.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "prep") and v.head is not v:
             v = v.head
             continue
         break
@@ -741,12 +793,11 @@ def _cue_word(tok: Any) -> str:
 
 def _according_to(tok: Any) -> Any:
     """``according to X`` / ``according to a statement by X``: the X token."""
-    for to in [c for c in tok.children if c.lower_ == "to"] + [tok.doc[tok.i + 1 : tok.i + 2]][0:0]:
-        for o in to.children:
-            if o.dep_ == "pobj":
-                return _owner_of_noun(o) or o
+    tos = [c for c in tok.children if c.lower_ == "to"]
     if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
-        for o in tok.doc[tok.i + 1].children:
+        tos.append(tok.doc[tok.i + 1])  # the parser sometimes hangs "to" elsewhere
+    for to in tos:
+        for o in to.children:
             if o.dep_ == "pobj":
                 return _owner_of_noun(o) or o
     return None
@@ -787,7 +838,7 @@ def _cues_in(ctx: _Context, lo: int, hi: int, sp: _Span, before: bool) -> list[_
     lead_in = before and bool(re.search(r"[:,—–]\s*$", ctx.doc.text[max(lo, q0 - 4) : q0]))
 
     def dist_of(t: Any) -> int:
-        return max(0, q0 - (t.idx + len(t.text)) if before else t.idx - q1)
+        return max(0, q0 - (int(t.idx) + len(t.text)) if before else int(t.idx) - q1)
 
     while i < len(p) and p[i].idx < hi:
         t = p[i]
@@ -795,12 +846,22 @@ def _cues_in(ctx: _Context, lo: int, hi: int, sp: _Span, before: bool) -> list[_
         if t.lower_ == "according":
             o = _according_to(t)
             if o is not None:
-                gov = _governs(t.head, qtok) or t.head.is_ancestor(t) and _governs(t.head, qtok)
+                gov = _governs(t.head, qtok)
                 d = dist_of(t)
-                out.append(_Cue("according to", "according", _speaker_from_token(ctx, o), d,
-                                d <= ADJACENT_BEFORE, gov or d <= ADJACENT_BEFORE))
+                out.append(
+                    _Cue(
+                        "according to",
+                        "according",
+                        _speaker_from_token(ctx, o),
+                        d,
+                        d <= ADJACENT_BEFORE,
+                        gov or d <= ADJACENT_BEFORE,
+                    )
+                )
             continue
-        if t.lower_ in ("words", "view", "opinion") and t.i >= 2 and t.doc[t.i - 2].lower_ in ("in", "to"):
+        if t.lower_ in ("words", "view", "opinion") and any(
+            x.lower_ in ("in", "to") for x in t.doc[max(0, t.i - 5) : t.i]
+        ):
             o = _owner_of_noun(t)
             if o is not None:
                 d = dist_of(t)
@@ -811,7 +872,7 @@ def _cues_in(ctx: _Context, lo: int, hi: int, sp: _Span, before: bool) -> list[_
         subj = _subject_of(t, q0, q1)
         spk = _speaker_from_token(ctx, subj) if subj is not None else None
         if spk is None:
-            spk = _surface_speaker(ctx, t, lo, hi)
+            spk = _surface_speaker(ctx, t, lo, hi, not before)
         d = dist_of(t)
         if subj is not None and lo <= subj.idx < hi:
             d = min(d, dist_of(subj))
@@ -823,20 +884,81 @@ def _cues_in(ctx: _Context, lo: int, hi: int, sp: _Span, before: bool) -> list[_
     return out
 
 
-def _surface_speaker(ctx: _Context, verb: Any, lo: int, hi: int) -> _Speaker | None:
-    """When the parse gives a cue no subject: a name right next to it ("…,” Jane Doe, said.")."""
+def _surface_speaker(ctx: _Context, verb: Any, lo: int, hi: int, after: bool) -> _Speaker | None:
+    """When the parse gives a cue no subject: the name next to it, read off the surface
+    ("…,” Jane Doe, an adviser, said", "…,” said Doe, explaining …", "Jane Doe said: “…”")."""
     p = ctx.parse
-    j = verb.i - 1
+    j = verb.i + 1  # "said Jane Doe" (not "told Jane Doe": her verb's object follows it)
+    if j < len(p) and p[j].idx < hi and _capitalised(p[j]) and verb.lemma_.lower() not in _OBJECT_FIRST:
+        return _speaker_from_run(ctx, j, hi)
+    # "” Texas delegate Jane Doe, a …, said" (or before the quote: "Jane Doe, …, said:")
+    i = bisect.bisect_left(ctx.tok_starts, lo)
+    while i < verb.i and (p[i].is_punct or p[i].is_space):
+        i += 1
+    lead = after or not any(p[x].pos_ in ("VERB", "AUX") for x in range(i, verb.i))
+    if lead and i < verb.i and p[i].idx - lo <= ADJACENT_AFTER:
+        k = i
+        while k < verb.i and p[k].text not in {",", "(", "—", "–", ";"}:
+            k += 1
+        # the last run of capitalised words before the first comma: "Band member Jane Doe"
+        e = k - 1
+        while e >= i and not _capitalised(p[e]):
+            e -= 1
+        b = e
+        while b - 1 >= i and (_capitalised(p[b - 1]) or p[b - 1].text == "."):
+            b -= 1
+        if e >= i:
+            return _speaker_from_run(ctx, b, p[e].idx + len(p[e].text))
+    j = verb.i - 1  # "… Jane Doe said"
     while j >= 0 and p[j].idx >= lo and p[j].text in {",", "—", "–", "-"}:
         j -= 1
     if j >= 0 and p[j].idx >= lo and (p[j].pos_ == "PROPN" or p[j].ent_type_ in _PERSON):
         return _speaker_from_token(ctx, p[j])
-    j = verb.i + 1
-    if j < len(p) and p[j].idx < hi and (p[j].pos_ == "PROPN" or p[j].ent_type_ in _PERSON):
-        while j + 1 < len(p) and p[j + 1].idx < hi and p[j + 1].pos_ == "PROPN":
-            j += 1
-        return _speaker_from_token(ctx, p[j])
     return None
+
+
+def _capitalised(t: Any) -> bool:
+    return bool(t.text[:1].isupper()) and not t.is_punct and t.lower_ not in _PRONOUNS and t.pos_ != "PRON"
+
+
+def _speaker_from_run(ctx: _Context, i: int, hi: int) -> _Speaker | None:
+    """The name made of the capitalised words starting at token ``i`` (initials and particles allowed)."""
+    p = ctx.parse
+    k = i
+    while k + 1 < len(p) and p[k + 1].idx < hi and k - i < 6:
+        nxt = p[k + 1]
+        if (
+            _capitalised(nxt)
+            or (nxt.text == "." and len(p[k].text) <= 2)
+            or (
+                nxt.lower_ in ("de", "van", "von", "da", "al", "bin", "del", "la", "le")
+                and k + 2 < len(p)
+                and _capitalised(p[k + 2])
+            )
+        ):
+            k += 1
+        else:
+            break
+    while k > i and p[k].text == ".":
+        k -= 1
+    head = p[k]
+    if k == i and not head.ent_type_ and (head.is_stop or head.pos_ in _CLOSED_CLASS):
+        return None  # "In", "As", "Why": a sentence's first word, not a name
+    ent = _entity_for(ctx, head.idx, head.idx + len(head.text))
+    if ent is not None:
+        return _Speaker(ent.name, ent.id, ent.type.upper() in _PERSON)
+    name = _clean_name(ctx.doc.text[p[i].idx : head.idx + len(head.text)])
+    if not name or _not_a_speaker(head):
+        return None
+    words = name.split()
+    lex = _lexicon()
+    person = (
+        head.ent_type_ in _PERSON
+        or words[0].lower() in lex.male
+        or words[0].lower() in lex.female
+        or words[-1].lower() in ctx.surname
+    )
+    return _Speaker(_canonical(ctx, name, person), None, person)
 
 
 def _name_before(ctx: _Context, lo: int, hi: int) -> _Speaker | None:
@@ -861,10 +983,30 @@ def _name_before(ctx: _Context, lo: int, hi: int) -> _Speaker | None:
     for t in toks:
         if t.ent_type_ in _PERSON or t.ent_type_ in _ORGLIKE or t.pos_ == "PROPN":
             k = t.i
-            while k + 1 < len(p) and p[k + 1].idx < j - 1 and (p[k + 1].ent_iob_ == "I" or p[k + 1].pos_ == "PROPN"):
+            while (
+                k + 1 < len(p)
+                and p[k + 1].idx < j - 1
+                and (p[k + 1].ent_iob_ == "I" or p[k + 1].pos_ == "PROPN")
+            ):
                 k += 1
             return _speaker_from_token(ctx, p[k])
     return None
+
+
+def _name_after_dash(ctx: _Context, lo: int, hi: int) -> _Speaker | None:
+    """A signature after the quote: "“…” — Jane Doe", "“…” ― Jane Doe, a reader"."""
+    text = ctx.doc.text
+    m = re.match(r"[ \t]*[-–—―]+[ \t]*(?=\w)", text[lo : min(hi, lo + 8)])
+    if m is None:
+        return None
+    p = ctx.parse
+    i = bisect.bisect_left(ctx.tok_starts, lo + m.end())
+    if i >= len(p) or not (p[i].pos_ == "PROPN" or p[i].ent_type_ in _PERSON or p[i].ent_type_ in _ORGLIKE):
+        return None
+    k = i
+    while k + 1 < len(p) and p[k + 1].idx < hi and (p[k + 1].pos_ == "PROPN" or p[k + 1].ent_iob_ == "I"):
+        k += 1
+    return _speaker_from_token(ctx, p[k])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -877,15 +1019,20 @@ class _Attribution:
     cue: str | None
 
 
-_SMALL = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "is"})
+_TITLE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SMALL = frozenset(
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "is"}
+)
 
 
 def _is_title_like(text: str) -> bool:
-    """A quoted name or title: “Fox News Sunday”, “The Art of the Deal”."""
-    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", text)
-    if not 2 <= len(words) <= 9 or (re.search(r"[.!?]\W*$", text) and len(words) > 3):
+    """A quoted name or title: “Fox News Sunday”, “The Art of the Deal.”, “Trainwreck”."""
+    words = _TITLE_WORD.findall(text[:400])
+    if not 1 <= len(words) <= 9 or any(c in text for c in ";!?"):
         return False
-    return words[0][0].isupper() and all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL for w in words)
+    return words[0][0].isupper() and all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL for w in words
+    )
 
 
 def _sentence_start(ctx: _Context, pos: int, floor: int) -> int:
@@ -917,71 +1064,170 @@ def _attribute(ctx: _Context, k: int, prev: _Attribution | None) -> _Attribution
     ceil = nxt_span.open if nxt_span is not None and nxt_span.line == sp.line else sp.line_end
     b0 = _sentence_start(ctx, sp.open, floor)
     before_text = text[b0 : sp.open]
-    a1 = _sentence_end(ctx, sp.outer_end, ceil) if sp.close is not None else sp.outer_end
-    after_text = text[sp.outer_end : a1]
-    starts_sentence = _words(before_text) == 0 or bool(re.fullmatch(r"\W*(?:and|but|so|or)\W*", before_text, re.I))
-    inner = text[sp.start : sp.close if sp.close is not None else sp.end]
-    ends_sentence = bool(re.search(r"[.!?…]\W*$", inner))
-    if _is_title_like(content) and not (starts_sentence and ends_sentence):
-        return _Attribution(None, None)
+    # the attribution after a quote runs to the next sentence start, not counting one right at the mark
+    # ("“…!” Jane Doe replied." has one there when the quote ends in ! or ?)
+    a1 = (
+        _sentence_end(ctx, _next_word_end(text, sp.outer_end, ceil), ceil)
+        if sp.close is not None
+        else sp.outer_end
+    )
+    starts_sentence = _words(before_text) == 0 or bool(_CONJUNCTION.fullmatch(before_text))
+    inner = text[sp.start : sp.close if sp.close is not None else sp.end].rstrip(_CLOSERS)
+    ends_sentence = inner[-1:] in _TERMINAL
+    colon = before_text.rstrip().endswith(":")
 
-    after = [] if ends_sentence and _after_is_new_sentence(after_text) else _cues_in(ctx, sp.outer_end, a1, sp, False)
+    if colon:  # "X said on Monday: “…”", "More from X: “…”", "X: ‘…’" (a headline)
+        intro = _colon_intro(ctx, b0, sp.open, sp)
+        if intro is not None:
+            return intro
+    lead_in = bool(re.search(r"[:,—–]\s*$", before_text[-4:])) or _cue_right_before(ctx, b0, sp.open)
+    if _is_title_like(content) and not starts_sentence and not (lead_in and _words(content) == 1):
+        return _Attribution(None, None)
+    after = _cues_in(ctx, sp.outer_end, a1, sp, False)
+    if ends_sentence and _starts_upper(text[sp.outer_end : a1]):
+        after = [c for c in after if c.adjacent]  # “…” Smith said. — not a new sentence's own cue
     before = _cues_in(ctx, b0, sp.open, sp, True)
     valid = [c for c in before + after if c.speaker is not None and (c.adjacent or c.governs)]
+    if not starts_sentence and not lead_in and _words(content) <= SCARE_WORDS:
+        # a word or two inside a sentence is a scare quote unless a plain speech verb governs it
+        valid = [c for c in valid if c.governs and c.lemma in _PLAIN_SPEECH]
     adjacent_after = [c for c in after if c in valid and c.adjacent]
     adjacent_before = [c for c in before if c in valid and c.adjacent]
-    pick = (adjacent_after or adjacent_before or sorted(valid, key=lambda c: c.dist) or [None])[0]
+    if not adjacent_after:
+        signed = _name_after_dash(ctx, sp.outer_end, a1)
+        if signed is not None:
+            return _Attribution(signed, None)
+    ranked = adjacent_after or adjacent_before or sorted(valid, key=lambda c: c.dist)
+    pick = ranked[0] if ranked else None
     if pick is not None and pick.speaker is not None:
         return _Attribution(None if pick.speaker.joint else pick.speaker, pick.word)
     lead = _name_before(ctx, b0, sp.open)
     if lead is not None:
         return _Attribution(lead, None)
+    if not starts_sentence:
+        return _Attribution(None, None)
     # a quote that goes on from the previous one: "“A,” X said. “B.”", or in the next paragraph
-    if starts_sentence and prev is not None and prev.speaker is not None and prev_span is not None:
+    if prev is not None and prev.speaker is not None and prev_span is not None:
         ok = same_prev or (sp.continued and prev_span.line == sp.line - 1)
-        if not ok and prev_span.line >= sp.line - 1 and _scope(ctx, prev_span.open) == _scope(ctx, sp.open):
-            ok = _opens_line(ctx, sp) and _quiet_since(ctx, prev_span, sp)
+        if not ok and prev_span.line >= sp.line - CONTINUE_LINES and _opens_line(ctx, sp):
+            ok = _scope(ctx, prev_span.open) == _scope(ctx, sp.open) and _quiet_since(
+                ctx, prev_span, sp, prev
+            )
         if ok:
             return _Attribution(prev.speaker, prev.cue)
-    if starts_sentence and _opens_line(ctx, sp):
+    if _opens_line(ctx, sp):
         intro = _intro_from_previous_paragraph(ctx, sp)
         if intro is not None:
             return intro
     return _Attribution(None, None)
 
 
-def _after_is_new_sentence(after: str) -> bool:
+_CONJUNCTION = re.compile(r"\W*(?:and|but|so|or|then|and then)\W*", re.I)
+_PLAIN_SPEECH = frozenset({"say", "call", "describe", "tell", "write", "label", "dub", "term", "brand"})
+SCARE_WORDS = 2  # quoted fragments this short inside a sentence are someone's words only with a lead-in
+CONTINUE_LINES = 2  # a free-standing quote paragraph continues a speaker quoted this many paragraphs up
+
+
+def _cue_right_before(ctx: _Context, lo: int, pos: int) -> bool:
+    """`says ‘…’`, `said “…”`: a speech verb right before the mark makes even one word someone's words."""
+    i = bisect.bisect_left(ctx.tok_starts, pos) - 1
+    if i < 0 or ctx.parse[i].idx < lo:
+        return False
+    t = ctx.parse[i]
+    return _is_cue_verb(t) and t.lemma_.lower() not in _lexicon().adjacent_verbs
+
+
+def _next_word_end(text: str, pos: int, ceil: int) -> int:
+    m = _WORD_RE.search(text, pos, min(ceil, pos + 80))
+    return m.end() if m is not None else pos
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _starts_upper(after: str) -> bool:
     m = re.match(r"\s*(\S)", after)
-    return m is None or m.group(1).isupper() or m.group(1) in "“\"‘'("
+    return m is not None and m.group(1).isupper()
 
 
 def _opens_line(ctx: _Context, sp: _Span) -> bool:
     return sp.open <= _first_non_space(ctx.doc.text, sp.line_start) + 1
 
 
-def _quiet_since(ctx: _Context, a: _Span, b: _Span) -> bool:
-    """No person named between two quotes (outside quotes), so the second may continue the first."""
+def _quiet_since(ctx: _Context, a: _Span, b: _Span, prev: _Attribution) -> bool:
+    """Nobody else named between two quotes (outside quotes), so the second may continue the first."""
+    if b.open - a.outer_end > LOOKBACK:
+        return False
     i = bisect.bisect_left(ctx.mention_starts, a.outer_end)
-    return not (i < len(ctx.mentions) and ctx.mentions[i].start < b.open and ctx.mentions[i].person)
+    name = prev.speaker.name if prev.speaker is not None else None
+    while i < len(ctx.mentions) and ctx.mentions[i].start < b.open:
+        m = ctx.mentions[i]
+        if m.person and m.name != name:
+            return False
+        i += 1
+    return True
+
+
+def _colon_intro(ctx: _Context, lo: int, hi: int, sp: _Span) -> _Attribution | None:
+    """The speaker of a lead-in that ends in a colon: any cue in it, else the name just before the colon."""
+    for c in _cues_in(ctx, lo, hi, sp, True):
+        if c.speaker is not None:
+            return _Attribution(None if c.speaker.joint else c.speaker, c.word)
+    text = ctx.doc.text
+    j = text.rindex(":", lo, hi)
+    p = ctx.parse
+    i = bisect.bisect_left(ctx.tok_starts, j) - 1
+    if i < 0 or p[i].idx < lo:
+        return None
+    t = p[i]
+    if t.pos_ == "PROPN" or t.ent_type_ in _PERSON or t.ent_type_ in _ORGLIKE:
+        sp2 = _speaker_from_token(ctx, t)
+        if sp2 is not None and not sp2.joint:
+            return _Attribution(sp2, ":")
+    # "From the report:", "More from Jones:"
+    k = i
+    while k > 0 and p[k].idx >= lo and i - k < 6:
+        if p[k].lower_ == "from" and k < i:
+            sp2 = _speaker_from_token(ctx, p[i])
+            if sp2 is not None and not sp2.joint:
+                return _Attribution(sp2, ":")
+            break
+        k -= 1
+    # "X makes the case: “…”", "Y resisted: “…”": the lead-in's subject, when it names someone
+    k = i
+    while k >= 0 and p[k].idx >= lo:
+        t = p[k]
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.head.i > t.i:
+            sp2 = _speaker_from_token(ctx, t)
+            if sp2 is not None and not sp2.joint and sp2.resolved:
+                return _Attribution(sp2, ":")
+            break
+        k -= 1
+    return None
 
 
 def _intro_from_previous_paragraph(ctx: _Context, sp: _Span) -> _Attribution | None:
-    """A paragraph-long quote introduced by "X said:" at the end of the previous paragraph."""
+    """A free-standing quote paragraph: introduced by "X said:" closing the previous paragraph, or said by
+    the person the previous paragraph is about (its latest person subject)."""
     text = ctx.doc.text
     j = sp.line_start - 1
     while j > 0 and text[j - 1].isspace():
         j -= 1
-    if j <= 0 or text[j - 1] != ":" or sp.line_start - j > 10:
+    if j <= 0 or sp.line_start - j > 10:
         return None
-    lo = max(text.rfind("\n", 0, j) + 1, j - WINDOW)
+    lo = max(text.rfind("\n", max(0, j - WINDOW), j) + 1, j - WINDOW)
     if _scope(ctx, lo) != _scope(ctx, sp.open):
         return None
-    s0 = _sentence_start(ctx, j - 1, lo)
-    for c in _cues_in(ctx, s0, j, sp, True):
-        if c.speaker is not None and not c.speaker.joint:
-            return _Attribution(c.speaker, c.word)
-    lead = _name_before(ctx, s0, j)
-    return _Attribution(lead, None) if lead is not None else None
+    if text[j - 1] == ":":
+        return _colon_intro(ctx, _sentence_start(ctx, j - 1, lo), j, sp)
+    i = bisect.bisect_left(ctx.mention_starts, j)
+    for k in range(i - 1, max(-1, i - 12), -1):
+        m = ctx.mentions[k]
+        if m.start < lo:
+            break
+        if m.person and m.subject:
+            return _Attribution(_Speaker(m.name, m.entity, True), None)
+    return None
 
 
 def _split_unclosed(ctx: _Context, sp: _Span) -> None:
@@ -996,8 +1242,10 @@ def _split_unclosed(ctx: _Context, sp: _Span) -> None:
             continue
         nxt = t.doc[t.i + 1]
         after = nxt.idx + len(nxt.text)
-        if (t.lower_ in _PRONOUNS or t.pos_ == "PROPN") and _is_cue_verb(nxt) and (
-            after >= sp.end - 3 or text[after] in ".,…;:"
+        if (
+            (t.lower_ in _PRONOUNS or t.pos_ == "PROPN")
+            and _is_cue_verb(nxt)
+            and (after >= sp.end - 3 or text[after] in ".,…;:")
         ):
             sp.end = cut + (1 if text[cut] in ".…" else 0)
             sp.close, sp.close_len = sp.end, 0
@@ -1018,8 +1266,14 @@ def find_quotes(doc: Document) -> list[Quote]:
         if spk is not None:
             ctx.spoken.append((sp.open, spk))
         out.append(
-            Quote(sp.start, sp.end, doc.text[sp.start : sp.end], spk.name if spk else None,
-                  spk.entity if spk else None, att.cue if spk else None)
+            Quote(
+                sp.start,
+                sp.end,
+                doc.text[sp.start : sp.end],
+                spk.name if spk else None,
+                spk.entity if spk else None,
+                att.cue if spk else None,
+            )
         )
         prev = att
     return out

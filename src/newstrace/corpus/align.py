@@ -129,6 +129,33 @@ def _chain(runs: I64, max_gap: int, max_shift: int, n: int) -> list[list[int]]:
     return chains
 
 
+def _trim_breaks(
+    a: Tokens, b: Tokens, text_a: str, text_b: str, i_lo: int, i_hi: int, j_lo: int, j_hi: int, n: int
+) -> tuple[int, int, int, int]:
+    """Cut a word or two hanging over a line break on both sides (a chance n-gram across paragraphs).
+
+    When both texts happen to start their next paragraphs with the same word ("The"), the n-gram
+    spanning the break matches and drags that word into the passage.
+    """
+
+    def brk(t: Tokens, text: str, k: int) -> bool:  # a line break between token k-1 and k
+        return "\n" in text[int(t.ends[k - 1]) : int(t.starts[k])]
+
+    for k in range(1, n):
+        if i_hi - k - 1 <= i_lo:
+            break
+        if brk(a, text_a, i_hi - k) and brk(b, text_b, j_hi - k):
+            i_hi, j_hi = i_hi - k, j_hi - k
+            break
+    for k in range(1, n):
+        if i_lo + k + 1 >= i_hi:
+            break
+        if brk(a, text_a, i_lo + k) and brk(b, text_b, j_lo + k):
+            i_lo, j_lo = i_lo + k, j_lo + k
+            break
+    return i_lo, i_hi, j_lo, j_hi
+
+
 def _extend(text_a: str, text_b: str, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
     """Take in punctuation (closing quote, full stop …) that both sides share at the edges."""
     for _ in range(3):
@@ -146,6 +173,33 @@ def _extend(text_a: str, text_b: str, a0: int, a1: int, b0: int, b1: int) -> tup
                 continue
         break
     return a0, a1, b0, b1
+
+
+def _free_runs(rr: I64, used_a: npt.NDArray[np.bool_], used_b: npt.NDArray[np.bool_]) -> I64:
+    """Each run cut down to its longest stretch on tokens not yet used on either side."""
+    out = []
+    for i0, j0, ln in rr.tolist():
+        free = ~used_a[i0 : i0 + ln] & ~used_b[j0 : j0 + ln]
+        if free.all():
+            out.append((i0, j0, ln))
+            continue
+        best, best_len, cur = 0, 0, 0
+        for t, ok in enumerate(free.tolist()):
+            cur = cur + 1 if ok else 0
+            if cur > best_len:
+                best, best_len = t - cur + 1, cur
+        if best_len:
+            out.append((i0 + best, j0 + best, best_len))
+    return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+
+def _words(rr: I64) -> int:
+    """Words of the ``b`` side covered by the runs ``rr`` (overlapping runs counted once)."""
+    j_lo, j_hi = int(rr[:, 1].min()), int((rr[:, 1] + rr[:, 2]).max())
+    covered = np.zeros(j_hi - j_lo, dtype=bool)
+    for _, j0, ln in rr:
+        covered[j0 - j_lo : j0 - j_lo + ln] = True
+    return int(covered.sum())
 
 
 def align(
@@ -175,24 +229,26 @@ def align(
     candidates = []
     for chain in _chain(runs, max_gap, max_shift, seed):
         rr = runs[chain]
+        words = _words(rr)
+        if words >= min_words:
+            candidates.append((words, rr))
+    candidates.sort(key=lambda c: -c[0])
+    used_a = np.zeros(len(a), dtype=bool)
+    used_b = np.zeros(len(b), dtype=bool)
+    out: list[Match] = []
+    for words, rr in candidates:
+        # text a better passage already took is cut out of the runs; what is left may still count
+        if used_a.any():
+            rr = _free_runs(rr, used_a, used_b)
+            words = _words(rr) if rr.shape[0] else 0
+            if words < min_words:
+                continue
         i_lo, i_hi = int(rr[:, 0].min()), int((rr[:, 0] + rr[:, 2]).max())
         j_lo, j_hi = int(rr[:, 1].min()), int((rr[:, 1] + rr[:, 2]).max())
-        covered = np.zeros(j_hi - j_lo, dtype=bool)
-        for _, j0, ln in rr:
-            covered[j0 - j_lo : j0 - j_lo + ln] = True
-        words = int(covered.sum())
-        if words < min_words:
-            continue
-        candidates.append((words, i_lo, i_hi, j_lo, j_hi, rr))
-    candidates.sort(key=lambda c: -c[0])
-    taken_a: list[tuple[int, int]] = []
-    taken_b: list[tuple[int, int]] = []
-    out: list[Match] = []
-    for words, i_lo, i_hi, j_lo, j_hi, rr in candidates:
-        if any(i_lo < e and s < i_hi for s, e in taken_a) or any(j_lo < e and s < j_hi for s, e in taken_b):
-            continue
-        taken_a.append((i_lo, i_hi))
-        taken_b.append((j_lo, j_hi))
+        if text_a and text_b:
+            i_lo, i_hi, j_lo, j_hi = _trim_breaks(a, b, text_a, text_b, i_lo, i_hi, j_lo, j_hi, seed)
+        used_a[i_lo:i_hi] = True
+        used_b[j_lo:j_hi] = True
         a0, a1 = int(a.starts[i_lo]), int(a.ends[i_hi - 1])
         b0, b1 = int(b.starts[j_lo]), int(b.ends[j_hi - 1])
         if text_a and text_b:

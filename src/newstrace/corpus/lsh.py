@@ -59,7 +59,7 @@ class LSHIndex:
 
     @property
     def entries(self) -> int:
-        return sum(r.shape[0] for r in self._runs) + self._pending_size
+        return sum(int(r.shape[0]) for r in self._runs) + self._pending_size
 
     @property
     def nbytes(self) -> int:
@@ -90,7 +90,10 @@ class LSHIndex:
                 raise ValueError(f"document number out of range for doc_bits={self.doc_bits}")
             keys = self.keys(signatures)
             packed = (keys << self._shift) | np.repeat(owner.astype(np.uint64), self.bands)
-            run = np.unique(packed)  # sorted, one entry per (key, document)
+            packed.sort()
+            distinct = np.ones(packed.shape[0], dtype=bool)
+            np.not_equal(packed[1:], packed[:-1], out=distinct[1:])
+            run = packed[distinct]  # sorted, one entry per (key, document)
             self._pending.append(run)
             self._pending_size += run.shape[0]
             self._docs = max(self._docs, int(owner.max()) + 1)

@@ -35,7 +35,8 @@ class MinHasher:
 
     def _hash(self, shingles: U64) -> Sig:
         with np.errstate(over="ignore"):
-            return shingles[:, None] * self._a[None, :] + self._b[None, :]  # type: ignore[no-any-return]
+            out: Sig = shingles[:, None] * self._a[None, :] + self._b[None, :]
+        return out
 
     def signature(self, shingles: U64) -> npt.NDArray[np.uint64]:
         """Whole-set signature (``num_perm`` values); all-ones for an empty set."""

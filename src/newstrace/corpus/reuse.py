@@ -103,13 +103,21 @@ class PassageLSH:
         self.lsh = lsh if lsh is not None else LSHIndex(bands, rows)
         self.hasher = MinHasher(self.lsh.num_perm, seed)
 
-    def sketch_many(self, bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
-        """Window signatures of each body, signed as one batch."""
+    def _sign(self, bodies: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
         words, cut = word_hashes_many(bodies)
         grams, gcut = shingles_many(words, cut, self.ngram)
-        sigs, owner = self.hasher.windows_many(grams, gcut, self.stride)
+        return self.hasher.windows_many(grams, gcut, self.stride)
+
+    def sketch_many(self, bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
+        """Window signatures of each body, signed as one batch."""
+        sigs, owner = self._sign(bodies)
         bounds = np.searchsorted(owner, np.arange(len(bodies) + 1))
         return [sigs[bounds[i] : bounds[i + 1]] for i in range(len(bodies))]
+
+    def add_many(self, first: int, bodies: Sequence[str]) -> None:
+        """Bulk load: sign and insert ``bodies`` as documents ``first, first + 1, …`` (no queries)."""
+        sigs, owner = self._sign(bodies)
+        self.lsh.insert_many(owner + first, sigs, first + len(bodies))
 
     def query(self, sketch: npt.NDArray[np.uint64]) -> list[int]:
         docs, _ = self.lsh.query(sketch, self.min_hits)
@@ -296,7 +304,9 @@ class ReuseIndex:
         pair_copy_words: int = 25,
     ) -> None:
         self.candidates: CandidateIndex = candidates if candidates is not None else PassageLSH()
-        self.settings = _Settings(min_words=min_words, quote_share=quote_share, pair_copy_words=pair_copy_words)
+        self.settings = _Settings(
+            min_words=min_words, quote_share=quote_share, pair_copy_words=pair_copy_words
+        )
         self._docs: list[_Doc] = []
         self._nums: dict[str, int] = {}
         self._links: list[dict[int, list[_Link]]] = []  # per doc: neighbour -> passages seen from doc
@@ -364,18 +374,16 @@ class ReuseIndex:
         return _Doc(doc_id, num, text, b, q, published or None)
 
     def _widen(self, found: list[int]) -> list[int]:
-        """Candidates plus the pages they are linked to by copies, so chains meet their origin."""
+        """Candidates plus the earliest pages they are linked to by copies, so chains meet their origin."""
         out = list(dict.fromkeys(found))
         seen = set(out)
-        for c in found:
-            extra = sorted(
-                (n for n, links in self._links[c].items() if any(x.kind == "copy" for x in links)),
-                key=functools.cmp_to_key(self._cmp),
-            )
-            for n in extra[: self.settings.follow_links]:
-                if n not in seen:
-                    seen.add(n)
-                    out.append(n)
+        linked = {
+            n
+            for c in found
+            for n, links in self._links[c].items()
+            if n not in seen and any(x.kind == "copy" for x in links)
+        }
+        out.extend(sorted(linked, key=functools.cmp_to_key(self._cmp))[: self.settings.follow_links])
         return out
 
     def _align_with(self, doc: _Doc, others: list[int]) -> None:
@@ -438,15 +446,12 @@ class ReuseIndex:
         if x in memo:
             return memo[x]
         memo[x] = []  # guards against cycles (not expected: origins are strictly earlier)
-        direct = [
-            (y, link) for y, links in self._links[x].items() if self._cmp(y, x) < 0 for link in links
-        ]
+        direct = [(y, link) for y, links in self._links[x].items() if self._cmp(y, x) < 0 for link in links]
         if not direct:
             return []
         bounds = sorted({p for _, lk in direct for p in (lk.x_start, lk.x_end)})
         rank = {
-            y: r
-            for r, y in enumerate(sorted({y for y, _ in direct}, key=functools.cmp_to_key(self._cmp)))
+            y: r for r, y in enumerate(sorted({y for y, _ in direct}, key=functools.cmp_to_key(self._cmp)))
         }
         pieces: list[tuple[int, int, int, _Link]] = []
         for p, q in zip(bounds[:-1], bounds[1:], strict=True):
@@ -573,9 +578,25 @@ class ReuseIndex:
             "candidates": self.candidates.config(),
             "docs": [[d.id, d.text, d.body, d.quotes, d.published] for d in self._docs],
             "links": [
-                [x, y, [[k.x_start, k.x_end, k.y_start, k.y_end, k.similarity, k.kind,
-                         k.anchors.ravel().tolist()] for k in links]]
-                for x, nb in enumerate(self._links) for y, links in nb.items() if x < y
+                [
+                    x,
+                    y,
+                    [
+                        [
+                            k.x_start,
+                            k.x_end,
+                            k.y_start,
+                            k.y_end,
+                            k.similarity,
+                            k.kind,
+                            k.anchors.ravel().tolist(),
+                        ]
+                        for k in links
+                    ],
+                ]
+                for x, nb in enumerate(self._links)
+                for y, links in nb.items()
+                if x < y
             ],  # fmt: skip
         }
         head = json.dumps(state, separators=(",", ":")).encode()
@@ -583,8 +604,16 @@ class ReuseIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ReuseIndex:
-        if data[:8] != b"NTREUSE1":
+        """Load an index written by :meth:`to_bytes`; ``ValueError`` when the blob is not one."""
+        if data[:8] != b"NTREUSE1" or len(data) < 16:
             raise ValueError("not a newstrace reuse index")
+        try:
+            return cls._load(data)
+        except (KeyError, IndexError, TypeError, struct.error) as err:
+            raise ValueError(f"corrupt newstrace reuse index: {err}") from err
+
+    @classmethod
+    def _load(cls, data: bytes) -> ReuseIndex:
         (n,) = struct.unpack("<Q", data[8:16])
         state = json.loads(data[16 : 16 + n])
         lsh = LSHIndex.from_bytes(memoryview(data)[16 + n :])
@@ -592,7 +621,8 @@ class ReuseIndex:
         idx = cls(PassageLSH(lsh=lsh, **cfg), **state["settings"])
         for num, (doc_id, text, body, quotes, published) in enumerate(state["docs"]):
             b = None if body is None else tuple((int(s), int(e)) for s, e in body)
-            idx._docs.append(_Doc(doc_id, num, text, b, tuple((int(s), int(e)) for s, e in quotes), published))
+            q = tuple((int(s), int(e)) for s, e in quotes)
+            idx._docs.append(_Doc(doc_id, num, text, b, q, published))
             idx._nums[doc_id] = num
             idx._links.append({})
         for x, y, links in state["links"]:

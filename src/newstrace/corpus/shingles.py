@@ -117,10 +117,11 @@ def _scan(data: bytes) -> tuple[I64, I64, U64]:
     last = np.ascontiguousarray(grams[ends - 8]).view("<u8").ravel()
     ln = length.astype(np.uint64)
     with np.errstate(over="ignore"):
-        keep = np.where(length >= 8, _ALL, (np.uint64(1) << (np.minimum(ln, 8) * np.uint64(8))) - 1)
+        one, eight = np.uint64(1), np.uint64(8)
+        keep = np.where(length >= 8, _ALL, (one << (np.minimum(ln, eight) * eight)) - one)
         tail = np.where(length > 8, last, np.uint64(0))
         h = (first & keep) * _K1 + tail * _K2 + ln
-    return starts - 1, ends - 1, mix64(h)
+    return starts - 1, ends - 1, mix64(h.astype(np.uint64, copy=False))
 
 
 def _char_offsets(data: bytes, text: str, *offsets: I64) -> list[I64]:

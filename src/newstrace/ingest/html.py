@@ -4,6 +4,16 @@ The HTML reader keeps everything a reader sees (headline, captions, comments, ev
 anatomy stage can label every part of the page, and marks the blocks its own main-text extractor judges
 to be the article body. ``extract_main_text`` is the same judgement, returned as plain text, so that the
 article-extraction benchmark measures exactly what ``read_html`` marks.
+
+How the body is found (one lxml parse, one non-recursive walk, no second pass over the tree):
+
+1. The walk cuts the visible text into blocks (one per paragraph-like element) and names the part of
+   the page each ancestor is from its tag, role and id/class words (comments, nav, related, caption …).
+2. Paragraph-like blocks score for their parent and grandparent (as readability does); the best
+   container wins, weighed by link density, by names, and by where the page's headline is.
+3. The body grows into sibling containers when an article is split (by ads, figures, "chunks") until
+   something that ends an article (related links, comments, an author box) is met.
+4. Inside, boilerplate parts, the headline, link lists and short datelines at the edges are dropped.
 """
 
 from __future__ import annotations
@@ -219,6 +229,10 @@ _WP_TAXONOMY = re.compile(
     r"(?:^| )(?:tag|category|author|format|status|type|term|topic|post_tag|categories|tags|series|genre)-\S*"
 )
 
+_NOT_A_THREAD = re.compile(
+    r"(recent|most|popular|latest|top-?comment|widget)|(?:comments?[-_]?(?:count|link|number|num|bubble))"
+)
+
 _cat_cache: dict[tuple[str, str], str | None] = {}
 
 
@@ -237,6 +251,9 @@ def _category(tag: str, sig: str) -> str | None:
                 break
         if cat == "boiler" and "embed" in sig:
             cat = None  # embedded posts (tweets) inside an article are quoted content
+        elif cat == "comments" and (m := _NOT_A_THREAD.search(sig)) is not None:
+            # "recent comments" widgets list other pages; "12 comments" links count them
+            cat = "related" if m.group(1) else "boiler"
     if cat is None:
         cat = _REGION_OF_TAG.get(tag)
     if len(_cat_cache) > 50_000:
@@ -254,6 +271,11 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*)[^>]*>", re.S)
 _VOID = _tags("area base br col embed hr img input link meta param source track wbr")
 _MAX_DEPTH = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control, zero-width and direction-control characters: invisible, and normalize_text drops them anyway.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+"
+)
 
 
 def _parser() -> etree.HTMLParser:
@@ -264,6 +286,8 @@ def _parse(html: str, source: str) -> etree._Element:
     """Parse forgivingly; nesting deeper than libxml2 allows is flattened instead of cut off."""
     if "\x00" in html:
         html = html.replace("\x00", "")
+    if _SURROGATE.search(html) is not None:
+        html = _SURROGATE.sub("\ufffd", html)  # libxml2 stops reading at a lone surrogate
     if html.startswith("\ufeff"):
         html = html[1:]
     if not html.strip():
@@ -378,6 +402,8 @@ def _segments(root: etree._Element) -> list[_Seg]:
             return
         raw = "".join(parts)
         parts.clear()
+        if _INVISIBLE.search(raw) is not None:
+            raw = _INVISIBLE.sub("", raw)  # so that "a \u200b b" does not leave a double space behind
         if pre:
             lines = [x.rstrip() for x in raw.split("\n")]
             while lines and not lines[0].strip():
@@ -858,8 +884,15 @@ def _page_title(root: etree._Element) -> str | None:
 
 
 def extract_main_text(html: str) -> str:
-    """The article body only (no headline, navigation, related links, comments or footer)."""
-    root = _parse(html, "<html>")
+    """The article body only (no headline, navigation, related links, comments or footer).
+
+    The same judgement ``read_html`` records as ``Block.main``; an empty or unreadable page has no body
+    and gives ``""``.
+    """
+    try:
+        root = _parse(html, "<html>")
+    except InputError:
+        return ""
     title = _page_title(root)
     segs = _segments(root)
     main = _select(segs, title).main
@@ -1179,7 +1212,7 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
     root = _parse(html, source)
     meta = _metadata(root)
     segs = _segments(root)
-    judged = _select(segs, meta.title)
+    judged = _select(segs, _page_title(root))  # exactly what extract_main_text judges
     above = _ancestors_of(judged.container.parent if judged.container is not None else None)
     if judged.scope is not None:
         above |= _ancestors_of(judged.scope)

@@ -111,8 +111,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path
     """``(file, default id)`` for every file the arguments name, or an ``InputError`` for a bad argument.
 
     A file is taken as given (id: its stem). A folder is walked in sorted order, skipping hidden
-    files and folders, the folder's own README/LICENSE files, and files whose extension we do not read (id: the path relative to the folder without
-    extension, ``/``-separated). A pattern that is not an existing path is expanded as a glob.
+    files and folders, the folder's own README/LICENSE files, and files whose extension we do not
+    read (id: the path relative to the folder without extension, ``/``-separated). A pattern that
+    is not an existing path is expanded as a glob.
     """
     for p in paths:
         s = os.fspath(p)

@@ -1,0 +1,198 @@
+"""Ingest end to end: idempotent, resumable after kill -9, bad inputs recorded, copies found."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newstrace.corpus.ingest import ingest, provenance
+from newstrace.corpus.store import Store, dump
+
+from ..conftest import SEED
+
+SENTENCES = [
+    s.strip()
+    for s in re.split(r"(?<=[.!?])\s+", SEED.read_text(encoding="utf-8"))
+    if 8 <= len(s.split()) <= 60 and "\n" not in s.strip()
+]
+
+
+WORDS = sorted({w for s in SENTENCES for w in re.findall(r"[A-Za-z]{3,}", s)})
+
+
+def make_sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(10, 25))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def make_page(rng: random.Random, i: int) -> str:
+    """A page of new sentences (words from the seed, in random order): pages do not copy each other."""
+    paras = [" ".join(make_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(3, 7))]
+    return f"Page {i}: {make_sentence(rng)[:60]}\n\n" + "\n\n".join(paras) + "\n"
+
+
+def make_corpus(root: Path, n: int, bad_every: int = 0, seed: int = 7) -> tuple[int, int]:
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    good = bad = 0
+    for i in range(n):
+        path = root / f"p{i:04d}.txt"
+        if bad_every and i % bad_every == bad_every - 1:
+            kind = (i // bad_every) % 4
+            if kind == 0:
+                path.write_bytes(b"")
+            elif kind == 1:
+                path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(2000)))
+            elif kind == 2:
+                path = root / f"p{i:04d}.jsonl"
+                path.write_text('{"id": "x%d", "text": 3}\n' % i, encoding="utf-8")
+            else:
+                path = root / f"p{i:04d}.warc"
+                path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\ncut")
+            bad += 1
+        else:
+            path.write_text(make_page(rng, i), encoding="utf-8")
+            good += 1
+    return good, bad
+
+
+def test_ingest_is_idempotent(tmp_path: Path) -> None:
+    make_corpus(tmp_path / "in", 12)
+    db = str(tmp_path / "s.db")
+    first = ingest([str(tmp_path / "in")], db, workers=1, progress=False)
+    assert (first.added, first.failed) == (12, 0)
+    with Store(db) as s:
+        before = dump(s)
+    again = ingest([str(tmp_path / "in")], db, workers=1, progress=False)
+    assert (again.added, again.unchanged) == (0, 12)
+    with Store(db) as s:
+        assert dump(s) == before
+
+
+def test_corrupt_inputs_are_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
+    good, bad = make_corpus(tmp_path / "in", 1000, bad_every=20)
+    db = str(tmp_path / "s.db")
+    report = ingest([str(tmp_path / "in")], db, workers=2, progress=False)
+    assert report.added == good and report.failed == bad
+    with Store(db, readonly=True) as s:
+        assert s.count() == good
+        errors = s.errors()
+    assert len(errors) == bad
+    assert all(e["source"] and e["reason"] for e in errors)
+    # A rerun neither duplicates documents nor errors.
+    ingest([str(tmp_path / "in")], db, workers=2, progress=False)
+    with Store(db, readonly=True) as s:
+        assert s.count() == good and len(s.errors()) == bad
+
+
+def _run_ingest(src: Path, db: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newstrace", "ingest", str(src), "--db", str(db), "--workers", "1", "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+
+
+def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    make_corpus(tmp_path / "in", 150, bad_every=25)
+    # Near-copies inside the corpus, so the copy index has passages to keep consistent.
+    pages = sorted((tmp_path / "in").glob("*.txt"))
+    for k, page in enumerate(pages[:10]):
+        (tmp_path / "in" / f"z_copy{k}.txt").write_text(
+            "Editor's note: republished.\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    whole = tmp_path / "whole.db"
+    proc = _run_ingest(tmp_path / "in", whole)
+    assert proc.wait(timeout=600) != 0  # the corrupt inputs make it exit 1
+    killed = tmp_path / "killed.db"
+    proc = _run_ingest(tmp_path / "in", killed)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        time.sleep(0.05)
+        if killed.exists():
+            try:
+                with Store(killed, readonly=True) as s:
+                    if s.count() >= 40:
+                        break
+            except Exception:
+                continue
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Store(killed, readonly=True) as s:
+        assert 0 < s.count() < 160
+    assert _run_ingest(tmp_path / "in", killed).wait(timeout=600) != 0
+    with Store(whole) as a, Store(killed) as b:
+        da, db_ = dump(a), dump(b)
+        assert da == db_
+        ids = a.ids()
+    for doc_id in ids[:5] + [i for i in ids if i.startswith("z_copy")][:3]:
+        assert provenance(str(whole), doc_id) == provenance(str(killed), doc_id)
+
+
+def test_seed_sections_found_as_copies_of_standalone_pages(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    rt_start = text.index("Russian President Vladimir Putin has ordered")
+    rt_end = text.index("inflicted fundamental damage upon them.”") + len("inflicted fundamental damage upon them.”")
+    tass_start = text.index("MOSCOW, March 14. /TASS/.")
+    tass_end = text.index("the Kremlin said.") + len("the Kremlin said.")
+    records = [
+        {"id": "rt-original", "outlet": "RT", "published": "2016-03-14",
+         "title": "Putin orders start of Russian military withdrawal from Syria",
+         "text": "Putin orders start of Russian military withdrawal from Syria\n\n" + text[rt_start:rt_end]},
+        {"id": "tass-original", "outlet": "TASS", "published": "2016-03-14",
+         "title": "Putin orders to begin withdrawal of Russian troops from Syria",
+         "text": "Putin orders to begin withdrawal of Russian troops from Syria\n\n" + text[tass_start:tass_end]},
+        {"id": "seed", "published": "2016-03-15", "text": text},
+    ]
+    src = tmp_path / "records.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    report = ingest([str(src)], db, workers=1, progress=False)
+    assert report.added == 3
+    prov = provenance(db, "seed")
+    copied = [p for p in prov["copied"] if p["kind"] == "copy"]
+    origins = {p["origin_id"] for p in copied}
+    assert origins == {"rt-original", "tass-original"}
+    with Store(db) as s:
+        doc = s.get("seed")
+    assert doc is not None
+    seed_text = doc["text"]
+    rt = [p for p in copied if p["origin_id"] == "rt-original"]
+    tass = [p for p in copied if p["origin_id"] == "tass-original"]
+    assert "has ordered Defense Minister Sergey Shoigu" in " ".join(seed_text[p["start"]:p["end"]] for p in rt)
+    assert "the Kremlin said" in " ".join(seed_text[p["start"]:p["end"]] for p in tass)
+    # No copied passage reaches into the reader comments.
+    first_comment = min(c["start"] for c in doc["comments"])
+    assert all(p["end"] <= first_comment for p in copied)
+    for name in ("rt-original", "tass-original"):
+        assert any(c["doc_id"] == "seed" for c in provenance(db, name)["copies"])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_reads_while_an_ingest_writes(tmp_path: Path, workers: int) -> None:
+    make_corpus(tmp_path / "in", 60)
+    db = tmp_path / "s.db"
+    proc = _run_ingest(tmp_path / "in", db)
+    seen = []
+    while proc.poll() is None:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                with Store(db, readonly=True) as s:
+                    seen.append(s.count())
+                    s.search("Syria")
+            except Exception as e:  # a reader must never see a broken store
+                if "no such table" not in str(e):
+                    raise
+    assert proc.returncode == 0
+    assert seen == sorted(seen)
+    with Store(db, readonly=True) as s:
+        assert s.count() == 60
