@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from newstrace.model import Credit, Document, Entity
 SRC = Path(__file__).resolve().parents[2] / "src" / "newstrace"
 
 
+@lru_cache(maxsize=2)
 def seed_pipeline(text: str) -> Document:
     """read_text, then credits -> layers -> parse -> entities -> dates (credits built by hand if the credits
     stage is not there)."""

@@ -295,7 +295,7 @@ _HONORIFIC = re.compile(
 )
 _CODE = re.compile(r"^[A-Z][A-Za-z]{0,2}-?\d[\w-]*$")  # Su-34, Mi-8, F-16, Su-24M: designations, not names
 _SHORT_CAPS = re.compile(r"^[A-Z]{1,2}\.?$")
-_SPLIT = re.compile(r"\s+&\s+|\s*[/:;\[\]()•]\s*|\s*\+\s*")
+_SPLIT = re.compile(r"\s+&\s+|\s*[/:;\[\]()•|]\s*|\s*\+\s*|\s*\n\s*")
 _TRIM_LEFT = re.compile(r"^(?:[\W_]+|(?:the|The|THE)\s+)+")
 _TRIM_RIGHT = re.compile(r"(?:['’]s|['’]|[^\w.])+$")  # the tokenizer leaves a final "." to abbreviations
 _LOCATIVE = re.compile(
@@ -582,7 +582,10 @@ def _group_persons(cands: list[_Cand]) -> list[_Group]:
         firsts = by_first.get(_fold(c.text), [])
         options = by_last.get(k) or (firsts if len(firsts) == 1 else None)
         if options:
-            g = _nearest(options, c.start)
+            # the most often fully named bearer of the surname ("Clinton" after one "Chelsea Clinton" is
+            # still the much-named "Hillary Clinton"), then the nearest
+            most = max(len(o.cands) for o in options)
+            g = _nearest([o for o in options if len(o.cands) == most], c.start)
         else:
             g = singles.get(k)
             if g is None:

@@ -35,6 +35,8 @@ _SIGNATURE = re.compile(
 _BYLINE = re.compile(
     r"^(?:by|written by|words by|author:|reporting by|story by)\s+([A-Z][^\n,|;]{1,80})", re.I
 )
+# A reporter's name alone on a line in capitals, as wire pages print bylines ("JANIE HAR").
+_UPPER_NAME = re.compile(r"^[A-Z][A-Z'’.-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Z'’-]+){1,2}$")
 _COMMENTS_CLOSED = re.compile(
     r"^(?:comments?\s+(?:are|is)\s+(?:now\s+)?closed|comments?\s+closed|commenting\s+(?:is\s+)?"
     r"(?:closed|disabled)|comments?\s+for\s+this\s+\w+\s+(?:are|is)\s+(?:now\s+)?closed)\b",
@@ -52,7 +54,9 @@ _COMMENT_UI = re.compile(
     re.I,
 )
 _COMMENT_AUTHOR = re.compile(
-    r"^([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?:says|said|wrote|writes)\s*:", re.U
+    r"^([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\([^()\n]{1,40}\))?)"
+    r"\s+(?:on\s+[^\n]{4,40}?\s+)?(?:says|said|wrote|writes)\s*:",
+    re.U,
 )
 _RELATED = re.compile(
     r"^(?:read more|read also|also read|related(?: articles?| stories| coverage)?|see also|more on this|"
@@ -123,8 +127,18 @@ def _in_main(u: _Unit) -> bool:
     return u.block is not None and u.block.main
 
 
+_SHARE = re.compile(
+    r"(?:\b(?:facebook|twitter|linkedin|reddit|pinterest|whatsapp|telegram|email|e-mail|print|share|tweet|"
+    r"flipboard|copy link|comments?)\b[\W_]*){3,}",
+    re.I,
+)
+
+
 def _is_nav_like(s: str) -> bool:
-    """Menus and footers: several short title-case items joined by separators."""
+    """Menus, share bars and footers: several short items joined by separators, or share buttons."""
+    m = _SHARE.search(s)
+    if m is not None and m.end() - m.start() >= 0.6 * len(s):
+        return True
     parts = [p.strip() for p in re.split(r"\s+[-|•·/]\s+|\s*\|\s*", s) if p.strip()]
     if len(parts) < 3:
         return False
@@ -369,7 +383,15 @@ def _find_headline(units: list[_Unit], title: str | None, html: bool) -> int | N
     if not free:
         return None
     if html:
-        h1 = [i for i in free if _tag(units[i]) == "h1"]
+        headings = [i for i in free if _tag(units[i]) in ("h1", "h2", "h3")]
+        if title and headings:
+            # Blogs put the site's name in h1: prefer the heading the page's title repeats.
+            folded = " ".join(title.split()).casefold()
+            scored = [(len(units[i].text), i) for i in headings
+                      if len(units[i].text) >= 8 and " ".join(units[i].text.split()).casefold() in folded]
+            if scored:
+                return max(scored)[1]
+        h1 = [i for i in headings if _tag(units[i]) == "h1"]
         if h1:
             return h1[0]
     if title:
@@ -419,6 +441,9 @@ def assign_layers(doc: Document) -> Document:
     zone = _comment_zone(units, html)
     hi = n if zone is None else zone
     comments = _thread_comments(units, zone, n, html) if zone is not None else []
+    for u in units[hi:]:
+        if u.kind is None:  # page furniture after the comments (share buttons, footers)
+            u.kind = "body" if _in_main(u) else "boilerplate"
     for u in units[:hi]:
         if _COMMENTS_CLOSED.match(u.text):
             u.kind = "comments_closed"
@@ -500,6 +525,8 @@ def assign_layers(doc: Document) -> Document:
             u.kind = "dateline"
         elif (bm := _BYLINE.match(t)) and _words(t) <= 12:
             u.kind, u.author = "byline", _byline_author(bm.group(1))
+        elif i < body_start and _UPPER_NAME.match(t):
+            u.kind, u.author = "byline", t.title()
         elif (_BOILERPLATE.search(t) and _words(t) <= 12) or _is_nav_like(t):
             u.kind = "boilerplate"
         elif i < body_start:

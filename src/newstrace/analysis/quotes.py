@@ -321,6 +321,8 @@ LOOKBACK_MENTIONS = 60  # mentions searched back for an antecedent
 MAX_MENTION_CHARS = 200  # longer "mentions" are not names
 ADJACENT_AFTER = 40  # "“…,” the president of the council said": the attribution touches the quote
 ADJACENT_BEFORE = 80
+KIDS_WINDOW = 48  # tokens searched on each side of a token for its dependents
+MAX_DEPTH_UP = 40  # steps up the tree when asking whether a cue governs a quote
 
 
 @dataclass(slots=True)
@@ -557,11 +559,29 @@ def _entity_for(ctx: _Context, s: int, e: int) -> Entity | None:
     return found
 
 
+def _kids(tok: Any) -> list[Any]:
+    """The dependents of ``tok`` near it. spaCy's own ``children`` scan the token's whole subtree, which
+    on a run-on "sentence" of thousands of tokens makes every lookup as long as the sentence."""
+    if tok.right_edge.i - tok.left_edge.i <= 2 * KIDS_WINDOW:
+        return list(tok.children)
+    doc = tok.doc
+    lo, hi = max(tok.left_edge.i, tok.i - KIDS_WINDOW), min(tok.right_edge.i, tok.i + KIDS_WINDOW)
+    return [doc[k] for k in range(lo, hi + 1) if k != tok.i and doc[k].head.i == tok.i]
+
+
+def _lefts(tok: Any) -> list[Any]:
+    return [c for c in _kids(tok) if c.i < tok.i]
+
+
+def _rights(tok: Any) -> list[Any]:
+    return [c for c in _kids(tok) if c.i > tok.i]
+
+
 def _phrase_span(tok: Any) -> tuple[int, int]:
     """Character span of a noun phrase: the head, its left modifiers, compound/flat parts to the right."""
-    s = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ != "punct"])
+    s = min([tok.i] + [c.left_edge.i for c in _lefts(tok) if c.dep_ != "punct"])
     e = tok.i
-    for c in tok.rights:
+    for c in _rights(tok):
         if c.dep_ not in ("compound", "flat") or c.i != e + 1:
             break
         e = c.i
@@ -615,12 +635,13 @@ def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | N
             return None
         return _Speaker(tok.text, resolved=False)
     # several speakers: "X and Y said", "the two leaders agreed"
-    if any(c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in tok.children) or (
-        tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" or c.lower_ == "both" for c in tok.children)
+    kids = _kids(tok)
+    if any(c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") for c in kids) or (
+        tok.tag_ in ("NNS", "NNPS") and any(c.dep_ == "nummod" or c.lower_ == "both" for c in kids)
     ):
         return _Speaker(tok.text, resolved=False, joint=True)
     if tok.pos_ != "PROPN":
-        for c in tok.children:  # an appositive name: "the president, Jane Doe, said"
+        for c in kids:  # an appositive name: "the president, Jane Doe, said"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
                 return _speaker_from_token(ctx, c, depth + 1)
         owner = _owner_of_noun(tok)  # "Jane Doe's statement said", "a post by Jane Doe"
@@ -646,7 +667,7 @@ def _speaker_from_token(ctx: _Context, tok: Any, depth: int = 0) -> _Speaker | N
             return _Speaker(_canonical(ctx, name, True), None, person)
     if tok.lemma_.lower() in lex.org_units or low in lex.org_units:
         # an organisation's unit: "the … press service", "the ministry's spokesman" → the organisation
-        for c in tok.lefts:
+        for c in _lefts(tok):
             if c.ent_type_ in _ORGLIKE and c.dep_ in ("compound", "poss", "nmod", "amod"):
                 span = _ent_span(c)
                 ent2 = _entity_for(ctx, span.start_char, span.end_char)
@@ -665,7 +686,7 @@ def _resolve_title(ctx: _Context, tok: Any) -> _Speaker | None:
     """A title standing for a person ("the president"): who the page calls so, preferring the latest such
     speaker, then the latest such subject, then whoever holds the title most often."""
     title = tok.lower_ if tok.lower_ in ctx.titles else tok.lemma_.lower()
-    mods = frozenset(c.lower_ for c in tok.lefts if c.dep_ in ("amod", "compound") and c.text[:1].isupper())
+    mods = frozenset(c.lower_ for c in _lefts(tok) if c.dep_ in ("amod", "compound") and c.text[:1].isupper())
     holders = {name for _, name, tmods in ctx.titles.get(title, []) if not mods or mods & tmods}
     if not holders:
         return None
@@ -765,15 +786,16 @@ def _subject_of(verb: Any, q0: int, q1: int) -> Any:
     """The subject of a cue verb, climbing conjunctions and participles ("…, adding", "went on to say")."""
     v = verb
     for _ in range(4):
-        subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)]
+        kids = _kids(v)
+        subjects = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass") and not (q0 <= c.idx < q1)]
         if subjects:
             c = subjects[0]
             if len(subjects) > 1:  # "said Army Capt. Jane Doe": two subjects; the named person wins
                 c = next((x for x in subjects if x.ent_type_ in _PERSON), subjects[-1])
             if c.dep_ == "nsubjpass":
-                for a in v.children:
+                for a in kids:
                     if a.dep_ == "agent":
-                        return next((o for o in a.children if o.dep_ == "pobj"), c)
+                        return next((o for o in _kids(a) if o.dep_ == "pobj"), c)
             return c
         if v.dep_ == "relcl":
             return v.head
@@ -793,11 +815,11 @@ def _cue_word(tok: Any) -> str:
 
 def _according_to(tok: Any) -> Any:
     """``according to X`` / ``according to a statement by X``: the X token."""
-    tos = [c for c in tok.children if c.lower_ == "to"]
+    tos = [c for c in _kids(tok) if c.lower_ == "to"]
     if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
         tos.append(tok.doc[tok.i + 1])  # the parser sometimes hangs "to" elsewhere
     for to in tos:
-        for o in to.children:
+        for o in _kids(to):
             if o.dep_ == "pobj":
                 return _owner_of_noun(o) or o
     return None
@@ -808,19 +830,30 @@ def _owner_of_noun(tok: Any) -> Any:
     lex = _lexicon()
     if tok.lower_ not in lex.nouns and tok.lemma_.lower() not in lex.nouns:
         return None
-    for c in tok.children:
+    kids = _kids(tok)
+    for c in kids:
         if c.dep_ == "poss":
             return c
-    for c in tok.children:
+    for c in kids:
         if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
-            for o in c.children:
+            for o in _kids(c):
                 if o.dep_ == "pobj" and (o.pos_ in ("PROPN", "PRON") or o.ent_type_):
                     return o
     return None
 
 
 def _governs(head: Any, q: Any) -> bool:
-    return q is not None and (head is q or head.is_ancestor(q))
+    """Is ``head`` ``q`` or one of its ancestors (looked for a bounded number of steps up)?"""
+    t = q
+    for _ in range(MAX_DEPTH_UP):
+        if t is None:
+            return False
+        if t.i == head.i:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 def _cues_in(ctx: _Context, lo: int, hi: int, sp: _Span, before: bool) -> list[_Cue]:

@@ -38,14 +38,17 @@ class Match:
 
     def map_b_to_a(self, pos: int) -> int:
         """Offset in ``a`` corresponding to offset ``pos`` in ``b`` (nearest anchor, clamped)."""
-        return _carry(self.anchors[:, 1], self.anchors[:, 3], self.anchors[:, 0], self.anchors[:, 2], pos)
+        return carry(self.anchors, pos, forward=False)
 
     def map_a_to_b(self, pos: int) -> int:
         """Offset in ``b`` corresponding to offset ``pos`` in ``a``."""
-        return _carry(self.anchors[:, 0], self.anchors[:, 2], self.anchors[:, 1], self.anchors[:, 3], pos)
+        return carry(self.anchors, pos)
 
 
-def _carry(src0: I64, src1: I64, dst0: I64, dst1: I64, pos: int) -> int:
+def carry(anchors: npt.NDArray[np.int64], pos: int, forward: bool = True) -> int:
+    """Carry an offset across anchor rows ``(a, b, a_end, b_end)``: a -> b, or b -> a if not forward."""
+    s0, d0, s1, d1 = (0, 1, 2, 3) if forward else (1, 0, 3, 2)
+    src0, src1, dst0, dst1 = anchors[:, s0], anchors[:, s1], anchors[:, d0], anchors[:, d1]
     order = np.argsort(src0, kind="stable")
     k = int(np.searchsorted(src0[order], pos, side="right")) - 1
     if k < 0:

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..model import Document
-from .align import Match, align
+from .align import Match, align, carry
 from .lsh import LSHIndex
 from .minhash import MinHasher
 from .shingles import Spans, Tokens, body_text, shingles_many, tokenize, word_hashes_many
@@ -251,15 +251,10 @@ class _Link:
         )  # fmt: skip
 
     def to_y(self, pos: int) -> int:
-        return _carry(self.anchors, pos, 0, 1)
+        return carry(self.anchors, pos)
 
     def to_x(self, pos: int) -> int:
-        return _carry(self.anchors, pos, 1, 0)
-
-
-def _carry(anchors: npt.NDArray[np.int64], pos: int, src: int, dst: int) -> int:
-    m = Match(0, 0, 0, 0, 0.0, 0, anchors if src == 0 else anchors[:, [1, 0, 3, 2]])
-    return m.map_a_to_b(pos)
+        return carry(self.anchors, pos, forward=False)
 
 
 @dataclass(slots=True)
