@@ -26,9 +26,20 @@ unit: $(STAMP)
 
 test: lint unit
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/extraction.py
+BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	rm -f $(VENV)/.bench-* && touch $@
+
+# Accuracy and speed against external gold sets (needs ../shared/data and ../shared/tools).
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/extraction.py --repeat 3
 	$(BIN)/python benchmarks/credits.py
+	$(BIN)/python benchmarks/quotes.py
+	$(BIN)/python benchmarks/ner.py
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/reuse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info
