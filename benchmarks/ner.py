@@ -181,7 +181,7 @@ def run_cost(folder: Path, limit: int | None) -> None:
     t1 = time.perf_counter()
     find_dates(find_entities(warm))
     try:  # dateparser compiles its patterns on first use
-        import dateparser  # type: ignore[import-untyped]
+        import dateparser  # type: ignore[import-untyped,unused-ignore]
 
         dateparser.parse("14 March 2016", languages=["en"])
     except ImportError:

@@ -211,7 +211,7 @@ def print_table(
     for name, get in ROWS:
         print(f"{name:<24}" + "".join(f"{get(results[c]):>20.3f}" for c in cols))
     print(f"{'quotes predicted':<24}" + "".join(f"{results[c]['counts']['preds']:>20d}" for c in cols))
-    print(f"{'seconds (quotes only)':<24}" + "".join(f"{results[c]['seconds']:>20.1f}" for c in cols))
+    print(f"{'seconds after parse':<24}" + "".join(f"{results[c]['seconds']:>20.1f}" for c in cols))
     print()
 
 

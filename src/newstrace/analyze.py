@@ -5,14 +5,28 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .analysis.credits import find_credits
+from .analysis.dates import find_dates
+from .analysis.entities import find_entities
 from .analysis.layers import assign_layers
+from .analysis.nlp import parse
+from .analysis.publisher import resolve_publisher
+from .analysis.quotes import attribute_quotes
 from .model import Document
 from .pipeline import Pipeline
 
 
 @lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
-    return Pipeline([find_credits, assign_layers])
+    """publisher → credits → layers → parse → entities → quotes → dates (checked once, here)."""
+    return Pipeline(
+        [resolve_publisher, find_credits, assign_layers, parse, find_entities, attribute_quotes, find_dates]
+    )
+
+
+@lru_cache(maxsize=1)
+def anatomy_pipeline() -> Pipeline:
+    """Only what needs no language model: publisher, credits, layers (fast, for page anatomy alone)."""
+    return Pipeline([resolve_publisher, find_credits, assign_layers])
 
 
 def analyze_document(doc: Document) -> Document:

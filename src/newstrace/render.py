@@ -11,6 +11,7 @@ import textwrap
 
 from .model import Document
 
+_MARKER = re.compile(r"^\s*(?:\d{1,4}[.)]|[•◦▪‣●○■□➤►»›·*–—-])\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -54,6 +55,29 @@ def render_document(doc: Document, width: int = 100) -> str:
         for cr in doc.credits:
             where = ", ".join(x for x in (cr.place, cr.date) if x)
             lines.append(f"  {cr.outlet:<10} {safe(where):<24} {_first_words(doc.text[cr.start:cr.end], 60)}")
+    if doc.quotes:
+        lines.append("")
+        lines.append(f"Quotes ({len(doc.quotes)}; {sum(q.speaker is not None for q in doc.quotes)} attributed)")
+        for q in doc.quotes:
+            who = safe(q.speaker) if q.speaker else "(no speaker)"
+            cue = f" [{safe(q.cue)}]" if q.cue else ""
+            label = f"  {who}{cue}: "
+            lines.append(label + "“" + _first_words(q.text, max(20, width - len(label) - 2)) + "”")
+    if doc.entities:
+        lines.append("")
+        ranked = sorted(doc.entities, key=lambda e: (-len(e.mentions), e.name))
+        lines.append(f"Entities ({len(doc.entities)}; most mentioned first)")
+        for e in ranked[:25]:
+            aliases = sorted({a for a in e.aliases if a != e.name})
+            also = f"  also: {safe('; '.join(aliases[:5]))}" if aliases else ""
+            lines.append(f"  {e.type:<13}{safe(e.name)} ×{len(e.mentions)}{also}"[: width + 40])
+        if len(ranked) > 25:
+            lines.append(f"  … and {len(ranked) - 25} more (see --json)")
+    if doc.dates:
+        lines.append("")
+        lines.append(f"Dates ({len(doc.dates)})")
+        for dm in doc.dates:
+            lines.append(f"  {dm.value}  {_first_words(dm.text, 60)}")
     if doc.comments:
         lines.append("")
         lines.append(f"Comments ({len(doc.comments)}: "
@@ -66,5 +90,6 @@ def render_document(doc: Document, width: int = 100) -> str:
             num = f"#{c.number}" if c.number else "↳"
             who = f" {safe(c.author)}:" if c.author else ""
             prefix = f"  {'    ' * d}{num}{who} "
-            lines.append(prefix + _first_words(doc.text[c.start : c.end], max(20, width - len(prefix))))
+            body = _MARKER.sub("", doc.text[c.start : c.end], count=1)
+            lines.append(prefix + _first_words(body, max(20, width - len(prefix))))
     return "\n".join(lines)

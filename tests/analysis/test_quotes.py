@@ -11,9 +11,10 @@ from newstrace.analysis.nlp import parse
 from newstrace.analysis.quotes import attribute_quotes, find_quote_spans
 from newstrace.ingest.text import read_text
 from newstrace.model import Document, Layer, Quote
+from newstrace.pipeline import Stage
 
 
-def _later_stages() -> list:  # type: ignore[type-arg]
+def _later_stages() -> list[Stage]:
     """The page-anatomy stages (credits, layers …) of the default pipeline, when it is importable."""
     try:
         from newstrace.analyze import default_pipeline

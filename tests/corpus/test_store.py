@@ -38,8 +38,8 @@ def test_put_is_idempotent_and_revisions_are_kept(tmp_path: Path) -> None:
 
 def test_search_body_quotes_and_filters(tmp_path: Path) -> None:
     doc = seed_doc()
-    doc = replace(doc, quotes=(Quote(0, 10, "objectives generally accomplished", "Vladimir Putin", None, "said"),),
-                  published="2016-03-14")
+    quote = Quote(0, 10, "objectives generally accomplished", "Vladimir Putin", None, "said")
+    doc = replace(doc, quotes=(quote,), published="2016-03-14")
     with Store(tmp_path / "s.db") as store:
         store.put(doc)
         hits = store.search("withdrawal Syria")

@@ -266,7 +266,7 @@ def _mode(text: str, parse: Any, start: int, end: int) -> str:
 @lru_cache(maxsize=4096)
 def _dateparser(s: str, anchor: date | None) -> date | None:
     try:
-        import dateparser  # type: ignore[import-untyped]
+        import dateparser  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # optional: the regex rules cover the common forms
         return None
     settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}

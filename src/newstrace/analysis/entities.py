@@ -320,7 +320,6 @@ class _Cand:
     ref: _Ref | None = None
     ner: str | None = None  # spaCy label, None for scanned forms
     alias: bool = False  # found by the alias scan
-    group: str = ""  # grouping key, set later
     role: tuple[frozenset[str], str | None] | None = None  # a title found inside the span
 
 
@@ -934,8 +933,7 @@ def lookup_place(name: str) -> tuple[str | None, float | None, float | None] | N
 
 def is_title_mention(text: str) -> bool:
     """True for a title standing for a person ("the president", "Russia's top diplomat"), not a name."""
-    m = _patterns().title.match(text.strip())
-    return m is not None
+    return _patterns().title.fullmatch(text.strip()) is not None
 
 
 def entity_at(doc: Document, start: int, end: int) -> Entity | None:
