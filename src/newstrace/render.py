@@ -57,7 +57,8 @@ def render_document(doc: Document, width: int = 100) -> str:
             lines.append(f"  {cr.outlet:<10} {safe(where):<24} {_first_words(doc.text[cr.start:cr.end], 60)}")
     if doc.quotes:
         lines.append("")
-        lines.append(f"Quotes ({len(doc.quotes)}; {sum(q.speaker is not None for q in doc.quotes)} attributed)")
+        attributed = sum(q.speaker is not None for q in doc.quotes)
+        lines.append(f"Quotes ({len(doc.quotes)}; {attributed} attributed)")
         for q in doc.quotes:
             who = safe(q.speaker) if q.speaker else "(no speaker)"
             cue = f" [{safe(q.cue)}]" if q.cue else ""
