@@ -418,12 +418,13 @@ def _apply_hints(units: list[_Unit]) -> None:
         elif b.region == "caption" or b.tag == "figcaption":
             u.kind = "caption"
         elif b.region == "byline":
-            u.kind = "byline"
+            bm = _BYLINE.match(u.text)
+            u.kind, u.author = "byline", _byline_author(bm.group(1) if bm else u.text)
         elif b.region == "related":
             u.kind = "related"
         elif b.region in ("nav", "footer", "aside"):
             u.kind = "boilerplate"
-        elif b.main and not (_is_date_line(u.text) or _RELATED.match(u.text)):
+        elif b.main and not (_is_date_line(u.text) or _RELATED.match(u.text) or _EDITOR_NOTE.match(u.text)):
             u.kind = "section_heading" if b.tag in ("h2", "h3", "h4", "h5", "h6") else "body"
 
 
@@ -456,6 +457,9 @@ def assign_layers(doc: Document) -> Document:
     credits = [c for c in doc.credits if zone is None or c.start < units[zone].start]
     for u in units[:hi]:
         c = _credit_for(u, credits)
+        if c is not None and u.kind == "byline":
+            u.outlet = c.outlet
+            continue
         if c is None or u.kind not in (None, "body"):
             continue
         match = parse_credit(u.text)
@@ -483,6 +487,12 @@ def assign_layers(doc: Document) -> Document:
     headline = _find_headline(units[:hi], doc.title, html)
     if headline is not None:
         units[headline].kind = "headline"
+        # A heading right under the headline, before any prose, is its subheadline (HTML: the
+        # extractor may have counted it into the main text as a section heading).
+        nxt = headline + 1
+        if nxt < hi and _tag(units[nxt]) in ("h2", "h3", "h4", "p") and _is_title_like(units[nxt].text) \
+                and not _is_prose(units[nxt].text) and units[nxt].kind in (None, "section_heading"):
+            units[nxt].kind = "subheadline"
     main_idx = [i for i in range(hi) if _in_main(units[i])]
     if has_main:
         body_start = main_idx[0]
