@@ -43,7 +43,8 @@ the roads while crews cleared debris and repaired downed lines across the region
  <ul class="children"><li class="comment"><div class="comment-body">
  <p>Ben says: Ours came back at six, hang in there.</p></div></li></ul>
 </li></ol><p>Comments are closed.</p></div>
-<footer><p>Copyright 2019 The Daily Example. All rights reserved.</p><p>Privacy Policy | Terms of Use</p></footer>
+<footer><p>Copyright 2019 The Daily Example. All rights reserved.</p>
+<p>Privacy Policy | Terms of Use</p></footer>
 </body></html>"""
 
 
