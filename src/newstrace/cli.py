@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -168,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(v)
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_provenance)
+
+    # Commands that live with their subsystem: each module's ``register(subparsers)`` adds its own.
+    for module in ("newstrace.stories.cli", "newstrace.web.cli"):
+        try:
+            register = importlib.import_module(module).register
+        except ModuleNotFoundError as e:
+            if e.name is None or not module.startswith(e.name):
+                raise
+            continue
+        register(sub)
     return p
 
 
