@@ -67,6 +67,7 @@ class CopyIndex:
     def __init__(self, store: Store, checkpoint_every: int = 1000) -> None:
         self.store = store
         self.checkpoint_every = checkpoint_every
+        self.readonly = store.readonly
         self.index = ReuseIndex()
         self.seq = 0
         self._since_checkpoint = 0
@@ -86,10 +87,11 @@ class CopyIndex:
             doc = _stored_document(data)
             if doc.id not in self.index:
                 found = self.index.add_document(doc)
-                self.store.replace_passages(doc.id, _passage_rows(doc.id, found))
+                if not self.readonly:
+                    self.store.replace_passages(doc.id, _passage_rows(doc.id, found))
             self.seq = seq
             self._since_checkpoint += 1
-        if self._since_checkpoint:
+        if self._since_checkpoint and not self.readonly:
             self.checkpoint()
 
     def add(self, doc: Document) -> list[dict[str, Any]]:
@@ -105,7 +107,9 @@ class CopyIndex:
     def stored(self, seq: int) -> None:
         self.seq = max(self.seq, seq)
         self._since_checkpoint += 1
-        if self._since_checkpoint >= self.checkpoint_every:
+        # Saving writes the whole index: space the saves out as it grows, so an ingest of N documents
+        # writes O(N) bytes in all (a crash costs at most a quarter of the index to catch up).
+        if self._since_checkpoint >= max(self.checkpoint_every, len(self.index) // 4):
             self.checkpoint()
 
     def checkpoint(self) -> None:
@@ -207,11 +211,27 @@ def ingest(
     return report
 
 
+_loaded: dict[str, tuple[int, CopyIndex]] = {}
+
+
+def copy_index(store: Store) -> CopyIndex:
+    """The store's copy index, kept in memory per store file while the store does not change."""
+    last = store.con.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0]
+    cached = _loaded.get(store.path)
+    if cached is not None and cached[0] == last:
+        return cached[1]
+    index = CopyIndex(store)
+    _loaded[store.path] = (int(last), index)
+    return index
+
+
 def provenance(db: str, doc_id: str) -> dict[str, Any]:
-    """``{"id", "copied": [...], "copies": [...]}`` for a stored document (DESIGN.md contract)."""
-    with Store(db) as store:
+    """``{"id", "copied": [...], "copies": [...]}`` for a stored document (DESIGN.md contract).
+
+    Read-only: documents stored after the index's last checkpoint are added in memory only.
+    """
+    with Store(db, readonly=True) as store:
         if store.info(doc_id) is None:
             raise KeyError(doc_id)
-        index = CopyIndex(store)
-        result = index.index.provenance(doc_id)
+        result = copy_index(store).index.provenance(doc_id)
     return {"id": doc_id, "copied": result["copied"], "copies": result["copies"]}

@@ -1,0 +1,569 @@
+"""The ASGI app: HTML pages and a JSON API over one newstrace store (see the package docstring).
+
+Routes are stable (other tools link to them): ``/``, ``/stories/{id}``, ``/documents/{id}``, ``/search``,
+``/entities/{id}``, ``/errors``, and under ``/api/`` the same data as JSON plus ``/api/openapi.json``.
+Endpoints are plain functions run in Starlette's thread pool, each thread with its own read-only SQLite
+connection, so a slow query never blocks the event loop and no connection is shared mid-query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import ChainableUndefined, Environment, PackageLoader
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
+
+from ..analysis.entities import canonical_key
+from ..corpus.store import Store
+from . import charts, docview, params
+from .openapi import spec
+from .queries import Reader
+from .safety import SECURITY_HEADERS, clean, external_url, path_part
+from .stories import StoriesProvider, default_provider
+
+log = logging.getLogger(__name__)
+
+MAX_INGEST_BYTES = 8 * 1024 * 1024
+MAX_INGEST_RECORDS = 2000
+MAX_STORY_DOCUMENTS = 500
+_WORDS = re.compile(r"\w+")
+
+
+class SecureApp:
+    """The outermost layer: security headers on every response, errors and static files included.
+
+    It wraps the whole Starlette app (not a Starlette middleware) because Starlette sends 500 responses
+    from its outermost layer, before user middleware could add headers.
+    """
+
+    def __init__(self, app: Starlette, web: Web) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-cache"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` a template prints: strings lose direction and control characters."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("newstrace.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+        undefined=ChainableUndefined,
+    )
+    env.filters["pathq"] = path_part
+    env.filters["short"] = lambda s, n=120: s if not isinstance(s, str) or len(s) <= n else s[: n - 1] + "…"
+    env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(float(t))) if t else ""
+    env.globals["entity_href"] = lambda name: docview.entity_href(str(name), canonical_key)
+    return env
+
+
+def _state_label(value: Any) -> str | None:
+    if not value:
+        return None
+    value = str(value)
+    return {"owned": "state-owned", "affiliated": "state-affiliated"}.get(value, clean(value))
+
+
+def _registry_state(outlet: str | None) -> str | None:
+    if not outlet:
+        return None
+    from ..analysis.outlets import registry
+
+    entry = registry().get(outlet)
+    return None if entry is None else entry.state
+
+
+def _words(s: str) -> set[str]:
+    return {w.lower() for w in _WORDS.findall(s)}
+
+
+class Web:
+    """The app's state and endpoints."""
+
+    def __init__(self, db: str, token: str | None, provider: StoriesProvider, max_ingest_bytes: int,
+                 ingest_workers: int) -> None:
+        self.db = db
+        self.token = token
+        self.stories = provider
+        self.reader = Reader(db, canonical_key)
+        self.env = _environment()
+        self.max_ingest_bytes = max_ingest_bytes
+        self.ingest_workers = ingest_workers
+        self._ingest_lock = threading.Lock()
+        self.openapi = spec()
+
+    def store(self) -> Store:
+        return self.reader.store()
+
+    # ---------------------------------------------------------------------------------- helpers
+
+    def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("stories_available", getattr(self.stories, "available", True))
+        html = self.env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def _doc(self, doc_id: str) -> dict[str, Any]:
+        doc = self.store().get(doc_id) if len(doc_id) <= params.MAX_ID else None
+        if doc is None:
+            raise HTTPException(404, f"no document {doc_id[:200]!r} in this store")
+        return doc
+
+    def _story(self, story_id: str) -> dict[str, Any]:
+        story = self.stories.get_story(self.store(), story_id) if len(story_id) <= params.MAX_ID else None
+        if story is None:
+            raise HTTPException(404, f"no story {story_id[:200]!r} in this store")
+        return story
+
+    def _outlet_state(self, outlet: str | None, given: Any = None) -> str | None:
+        return _state_label(given) or _state_label(_registry_state(outlet))
+
+    # ------------------------------------------------------------------------------------ pages
+
+    def index(self, request: Request) -> Response:
+        limit, offset = params.paging(request.query_params, 30)
+        store = self.store()
+        stories = self.stories.list_stories(store, limit=limit, offset=offset)
+        ids = [d for s in stories for d in list(s.get("documents") or [])[:200]]
+        infos = self.reader.infos(ids)
+        rows = [self._story_summary(s, infos) for s in stories]
+        recent = self.reader.recent_documents(20, 0) if offset == 0 else []
+        return self.page("index.html", stories=rows, recent=recent, counts=self.reader.counts(),
+                         limit=limit, offset=offset,
+                         problem=getattr(self.stories, "problem", None))
+
+    def _story_summary(
+        self, story: Mapping[str, Any], infos: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        docs = [infos[d] for d in list(story.get("documents") or [])[:200] if d in infos]
+        counts = Counter(str(d.get("outlet") or "unknown outlet") for d in docs)
+        compared = (story.get("comparison") or {}).get("outlets") or ()
+        given = {str(o.get("outlet")): o.get("state") for o in compared if isinstance(o, Mapping)}
+        outlets = [{"outlet": o, "documents": n, "state": self._outlet_state(o, given.get(o))}
+                   for o, n in counts.most_common()]
+        dates = sorted(str(d["published"]) for d in docs if d.get("published"))
+        return {
+            "id": str(story.get("id")),
+            "title": story.get("title") or f"story {story.get('id')}",
+            "documents": len(story.get("documents") or ()),
+            "outlets": outlets,
+            "first": dates[0] if dates else None,
+            "last": dates[-1] if dates else None,
+            "spark": charts.sparkline(dates),
+        }
+
+    def story_page(self, request: Request) -> Response:
+        story = self._story(request.path_params["id"])
+        return self.page("story.html", **self._story_context(story))
+
+    def _story_context(self, story: Mapping[str, Any]) -> dict[str, Any]:
+        comparison = story.get("comparison") or {}
+        copies = [c for c in comparison.get("copies") or () if isinstance(c, Mapping)]
+        doc_ids = [str(d) for d in list(story.get("documents") or [])[:MAX_STORY_DOCUMENTS]]
+        origins = {str(c.get("origin_id")) for c in copies}
+        infos = self.reader.infos([*doc_ids, *origins])
+        copied_from = {str(c.get("doc_id")): str(c.get("origin_id")) for c in copies}
+        documents: list[dict[str, Any]] = []
+        for d in doc_ids:
+            info = infos.get(d, {})
+            documents.append({"id": d, "outlet": info.get("outlet"), "date": info.get("published"),
+                              "title": info.get("title"), "is_copy": d in copied_from,
+                              "origin": copied_from.get(d), "stored": d in infos})
+        external: list[dict[str, Any]] = []
+        for o in sorted(origins - set(doc_ids)):
+            info = infos.get(o, {})
+            external.append({"id": o, "outlet": info.get("outlet"), "date": info.get("published"),
+                             "title": info.get("title"), "external": True})
+        lanes: list[str] = []
+        for doc in sorted(documents, key=lambda x: (charts.parse_day(x["date"]) is None, str(x["date"]))):
+            o = str(doc["outlet"] or "unknown outlet")
+            if o not in lanes:
+                lanes.append(o)
+        events = []
+        for ev in story.get("events") or ():
+            if not isinstance(ev, Mapping):
+                continue
+            words = [ev.get("actor"), ev.get("action"), ev.get("target")]
+            text = " ".join(str(w) for w in words if w)
+            if ev.get("place"):
+                text += f" ({ev['place']})"
+            events.append({"date": ev.get("date"), "text": text, "doc_id": ev.get("doc_id"),
+                           "start": ev.get("start"), "actor": ev.get("actor"), "action": ev.get("action"),
+                           "target": ev.get("target"), "place": ev.get("place")})
+        given = {str(o.get("outlet")): o for o in comparison.get("outlets") or () if isinstance(o, Mapping)}
+        counts = Counter(str(d["outlet"] or "unknown outlet") for d in documents)
+        outlet_rows = []
+        for o in [*given, *[x for x in counts if x not in given]]:
+            row = given.get(o, {})
+            copies_here = sum(1 for d in documents if d["is_copy"] and str(d["outlet"] or "unknown outlet") == o)
+            outlet_rows.append({"outlet": o, "documents": row.get("documents", counts.get(o, 0)),
+                                "state": self._outlet_state(o, row.get("state")), "copies": copies_here})
+        omissions = comparison.get("omissions") or {}
+        omission_rows = []
+        if isinstance(omissions, Mapping):
+            for k, v in omissions.items():
+                items = v if isinstance(v, list) else [v]
+                omission_rows.append({"key": str(k), "items": [x if isinstance(x, str) else json.dumps(x)
+                                                               for x in items][:50]})
+        return {
+            "story": story,
+            "title": story.get("title") or f"story {story.get('id')}",
+            "documents": documents,
+            "outlets": outlet_rows,
+            "timeline_chart": charts.timeline(documents, events, lanes),
+            "copy_chart": charts.copy_map([*documents, *external], copies) if copies else None,
+            "copies": [{"doc_id": str(c.get("doc_id")), "origin_id": str(c.get("origin_id")),
+                        "doc": infos.get(str(c.get("doc_id")), {}),
+                        "origin": infos.get(str(c.get("origin_id")), {})} for c in copies],
+            "events": events,
+            "timeline": [t for t in story.get("timeline") or () if isinstance(t, Mapping)][:1000],
+            "statements": self._aligned(story.get("statements") or (), infos),
+            "independent": comparison.get("independent_reports"),
+            "omissions": omission_rows,
+        }
+
+    def _aligned(
+        self, statements: Sequence[Any], infos: Mapping[str, Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Each speaker's quotes in a grid: one column per outlet, one row per statement (quotes whose
+        words mostly agree share a row), so differences between outlets' versions stand side by side."""
+        out = []
+        for st in list(statements)[:50]:
+            if not isinstance(st, Mapping):
+                continue
+            quotes = [q for q in st.get("quotes") or () if isinstance(q, Mapping)][:200]
+            columns: list[str] = []
+            rows: list[tuple[set[str], dict[str, list[dict[str, Any]]]]] = []
+            for q in quotes:
+                doc_id = str(q.get("doc_id"))
+                outlet = str(infos.get(doc_id, {}).get("outlet") or "unknown outlet")
+                if outlet not in columns:
+                    columns.append(outlet)
+                words = _words(str(q.get("text") or ""))
+                cell = {"doc_id": doc_id, "text": str(q.get("text") or ""), "start": q.get("start")}
+                for rep, cells in rows:
+                    if words and len(words & rep) / len(words | rep) >= 0.5:
+                        cells.setdefault(outlet, []).append(cell)
+                        break
+                else:
+                    rows.append((words, {outlet: [cell]}))
+            out.append({"speaker": st.get("speaker"), "columns": columns, "rows": [r[1] for r in rows]})
+        return out
+
+    def document_page(self, request: Request) -> Response:
+        doc_id = request.path_params["id"]
+        doc = self._doc(doc_id)
+        passages = self.reader.passages(doc_id)
+        others = self.reader.infos(
+            [p["other_id"] for p in passages if p["doc_id"] == doc_id]
+            + [p["doc_id"] for p in passages if p["doc_id"] != doc_id]
+        )
+        view = docview.layout(doc, passages, others, canonical_key)
+        text = doc.get("text") or ""
+        title = doc.get("title")
+        if not title:
+            heads = [x for x in doc.get("layers") or () if x.get("kind") == "headline"]
+            title = text[heads[0]["start"] : heads[0]["end"]][:300] if heads else doc_id
+        entities = sorted(doc.get("entities") or (), key=lambda e: -len(e.get("mentions") or ()))[:60]
+        copied = [p for p in passages if p["doc_id"] == doc_id]
+        copies = [p for p in passages if p["doc_id"] != doc_id]
+        return self.page(
+            "document.html", doc=doc, title=title, view=view, others=others, entities=entities,
+            copied=copied, copies=copies, url_link=external_url(doc.get("url")),
+            story_id=self.stories.story_of(self.store(), doc_id),
+            state=self._outlet_state(doc.get("outlet")),
+            credits=doc.get("credits") or (),
+            quotes=[q for q in doc.get("quotes") or ()][:500],
+        )
+
+    def _search_args(self, request: Request) -> dict[str, Any]:
+        qp = request.query_params
+        limit, offset = params.paging(qp, 20)
+        return {"q": params.text(qp, "q", params.MAX_QUERY), "speaker": params.text(qp, "speaker"),
+                "outlet": params.text(qp, "outlet"), "since": params.day(qp, "since"),
+                "limit": limit, "offset": offset}
+
+    def _search(self, a: Mapping[str, Any]) -> list[dict[str, Any]]:
+        hits = self.store().search(a["q"] or "", speaker=a["speaker"], outlet=a["outlet"], since=a["since"],
+                                   limit=a["limit"], offset=a["offset"])
+        return [dict(h.__dict__) for h in hits]
+
+    def search_page(self, request: Request) -> Response:
+        a = self._search_args(request)
+        hits = self._search(a) if (a["q"] or a["speaker"]) else []
+        extra = urlencode({k: a[k] for k in ("q", "speaker", "outlet", "since") if a[k]})
+        return self.page("search.html", args=a, hits=hits, asked=bool(a["q"] or a["speaker"]),
+                         extra=extra + "&" if extra else "")
+
+    def _entity_key(self, request: Request) -> str | Response:
+        raw = request.path_params["id"]
+        if params.ENTITY_KEY.match(raw):
+            return str(raw)
+        key = canonical_key(raw[:200]) if len(raw) <= 200 else ""
+        if key and params.ENTITY_KEY.match(key):
+            prefix = "/api/entities/" if request.url.path.startswith("/api/") else "/entities/"
+            return RedirectResponse(prefix + path_part(key), status_code=308)
+        raise params.ParamError("an entity id is the canonical key of a name, e.g. 'united-states'")
+
+    def entity_page(self, request: Request) -> Response:
+        key = self._entity_key(request)
+        if isinstance(key, Response):
+            return key
+        limit, offset = params.paging(request.query_params, 50)
+        data = self.reader.entity(key, limit, offset)
+        if data is None:
+            raise HTTPException(404, f"nobody named {key!r} in this store")
+        return self.page("entity.html", entity=data)
+
+    def errors_page(self, request: Request) -> Response:
+        limit, offset = params.paging(request.query_params, 100)
+        return self.page("errors.html", errors=self.reader.errors(limit, offset),
+                         total=self.reader.counts()["errors"], limit=limit, offset=offset)
+
+    # -------------------------------------------------------------------------------------- API
+
+    def api_stories(self, request: Request) -> Response:
+        limit, offset = params.paging(request.query_params, 20)
+        stories = self.stories.list_stories(self.store(), limit=limit, offset=offset)
+        return JSONResponse({"stories": stories, "limit": limit, "offset": offset,
+                             "available": bool(getattr(self.stories, "available", True))})
+
+    def api_story(self, request: Request) -> Response:
+        return JSONResponse(self._story(request.path_params["id"]))
+
+    def api_document(self, request: Request) -> Response:
+        return JSONResponse(self._doc(request.path_params["id"]))
+
+    def api_provenance(self, request: Request) -> Response:
+        doc_id = request.path_params["id"]
+        if len(doc_id) > params.MAX_ID or self.store().info(doc_id) is None:
+            raise HTTPException(404, f"no document {doc_id[:200]!r} in this store")
+        return JSONResponse(self.reader.provenance(doc_id))
+
+    def api_search(self, request: Request) -> Response:
+        a = self._search_args(request)
+        if not a["q"] and not a["speaker"]:
+            raise params.ParamError("give 'q' (words to find) or 'speaker'")
+        return JSONResponse({"query": a["q"], "speaker": a["speaker"], "outlet": a["outlet"],
+                             "since": a["since"], "limit": a["limit"], "offset": a["offset"],
+                             "hits": self._search(a)})
+
+    def api_entity(self, request: Request) -> Response:
+        key = self._entity_key(request)
+        if isinstance(key, Response):
+            return key
+        limit, offset = params.paging(request.query_params, 50)
+        data = self.reader.entity(key, limit, offset)
+        if data is None:
+            raise HTTPException(404, f"nobody named {key!r} in this store")
+        return JSONResponse(data)
+
+    def api_errors(self, request: Request) -> Response:
+        limit, offset = params.paging(request.query_params, 100)
+        return JSONResponse({"errors": self.reader.errors(limit, offset), "limit": limit, "offset": offset})
+
+    def api_openapi(self, request: Request) -> Response:
+        return JSONResponse(self.openapi)
+
+    async def api_ingest(self, request: Request) -> Response:
+        """Analyse and store JSON Lines records: the only write, behind a bearer token and a size cap."""
+        if self.token is None:
+            raise HTTPException(404, "ingest is not enabled on this server (start it with --token-file)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is needed",
+                                headers={"WWW-Authenticate": "Bearer"})
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise params.ParamError("bad Content-Length")
+            if int(length) > self.max_ingest_bytes:
+                raise HTTPException(413, f"body too large (at most {self.max_ingest_bytes} bytes)")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self.max_ingest_bytes:
+                raise HTTPException(413, f"body too large (at most {self.max_ingest_bytes} bytes)")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise params.ParamError(f"the body is not UTF-8 ({e.reason} at byte {e.start})") from None
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if not lines:
+            raise params.ParamError("empty body: send JSON Lines records, one object per line")
+        if len(lines) > MAX_INGEST_RECORDS:
+            raise HTTPException(413, f"too many records ({len(lines)}; at most {MAX_INGEST_RECORDS})")
+        for n, line in enumerate(lines, 1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise params.ParamError(f"line {n}: not JSON ({e.msg})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                raise params.ParamError(f"line {n}: a record is a JSON object with a string 'id'")
+        report = await run_in_threadpool(self._ingest, "\n".join(lines) + "\n")
+        return JSONResponse(report)
+
+    def _ingest(self, data: str) -> dict[str, Any]:
+        from ..corpus.ingest import ingest
+
+        with self._ingest_lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
+            path = Path(tmp) / "api-ingest.jsonl"
+            path.write_text(data, encoding="utf-8")
+            report = ingest([str(path)], self.db, workers=self.ingest_workers, progress=False)
+        return {"added": report.added, "revised": report.revised, "unchanged": report.unchanged,
+                "failed": report.failed, "errors": report.errors, "seconds": round(report.seconds, 3)}
+
+    # ----------------------------------------------------------------------------------- errors
+
+    def _wants_json(self, request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def error_response(self, request: Request, status: int, message: str,
+                       headers: Mapping[str, str] | None = None) -> Response:
+        if self._wants_json(request):
+            return JSONResponse({"error": message}, status_code=status, headers=headers)
+        try:
+            response = self.page("error.html", status=status, message=message)
+            response.headers.update(headers or {})
+            return response
+        except Exception:  # the error page itself must not fail into a bare 500
+            log.exception("error page failed")
+            return Response(f"{status} {message}", status_code=status, media_type="text/plain")
+
+
+def _sync(fn: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint run in the thread pool (each thread reads through its own connection)."""
+
+    async def endpoint(request: Request) -> Response:
+        return await run_in_threadpool(fn, request)
+
+    endpoint.__name__ = fn.__name__
+    return endpoint
+
+
+def create_app(
+    db: str,
+    token: str | None = None,
+    *,
+    stories: StoriesProvider | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    max_ingest_bytes: int = MAX_INGEST_BYTES,
+    ingest_workers: int = 1,
+) -> SecureApp:
+    """The ASGI app for the store ``db``.
+
+    ``token``: enables ``POST /api/ingest`` for requests carrying it (off when None). ``stories``: where
+    stories come from (default: ``newstrace.stories.store`` if installed). ``allowed_hosts``: Host header
+    values accepted (default: any); a loopback server should pass its own names, so a page on another
+    site cannot reach it through DNS rebinding.
+    """
+    if not Path(db).exists():
+        if token is None:
+            raise FileNotFoundError(f"{db}: no such store (run `newstrace ingest PATH --db {db}` first)")
+        Store(db).close()  # an empty store that the ingest endpoint will fill
+    if token is not None and len(token) < 16:
+        raise ValueError("the ingest token must be at least 16 characters")
+    web = Web(db, token, stories if stories is not None else default_provider(), max_ingest_bytes,
+              ingest_workers)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return web.error_response(request, exc.status_code, str(exc.detail), exc.headers)
+
+    async def on_param_error(request: Request, exc: Exception) -> Response:
+        return web.error_response(request, 400, str(exc))
+
+    async def on_missing_store(request: Request, exc: Exception) -> Response:
+        return web.error_response(request, 503, str(exc))
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s", request.url.path, exc_info=exc)
+        return web.error_response(request, 500, "internal error (see the server log)")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        web.reader.close()
+
+    routes = [
+        Route("/", _sync(web.index)),
+        Route("/stories/{id:path}", _sync(web.story_page)),
+        Route("/documents/{id:path}", _sync(web.document_page)),
+        Route("/search", _sync(web.search_page)),
+        Route("/entities/{id:path}", _sync(web.entity_page)),
+        Route("/errors", _sync(web.errors_page)),
+        Route("/api/stories", _sync(web.api_stories)),
+        Route("/api/stories/{id:path}", _sync(web.api_story)),
+        Route("/api/documents/{id:path}/provenance", _sync(web.api_provenance)),
+        Route("/api/documents/{id:path}", _sync(web.api_document)),
+        Route("/api/search", _sync(web.api_search)),
+        Route("/api/entities/{id:path}", _sync(web.api_entity)),
+        Route("/api/errors", _sync(web.api_errors)),
+        Route("/api/openapi.json", _sync(web.api_openapi)),
+        Route("/api/ingest", web.api_ingest, methods=["POST"]),
+        Mount("/static", StaticFiles(packages=[("newstrace.web", "static")]), name="static"),
+    ]
+    middleware = []
+    if allowed_hosts:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={
+            HTTPException: on_http_error,
+            params.ParamError: on_param_error,
+            FileNotFoundError: on_missing_store,
+            Exception: on_crash,
+        },
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    return SecureApp(app, web)
+
