@@ -61,7 +61,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .corpus.ingest import ingest
 
     report = ingest(args.paths, args.db, workers=args.workers, format=args.format,
-                    progress=not args.quiet and sys.stderr.isatty() or args.progress)
+                    progress=not args.quiet and sys.stderr.isatty() or args.progress, nlp=not args.no_nlp)
     for line in report.errors:
         _error(line)
     print(f"newstrace: {report.summary()}", file=sys.stderr)
@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--format", choices=FORMATS, default="auto")
     i.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (0 = one per core)")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.add_argument("--no-nlp", action="store_true",
+                   help="anatomy and credits only (no quotes, entities, dates): for fast bulk loads")
     i.add_argument("--progress", action="store_true",
                    help="a progress bar even when stderr is not a terminal")
     i.set_defaults(func=cmd_ingest)

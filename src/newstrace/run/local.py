@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from ..analyze import analyze_document
+from ..analyze import analyze_document, anatomy_pipeline
 from ..errors import InputError
 from ..model import Document
 
@@ -27,6 +27,20 @@ def _analyze_one(item: Item) -> Item:
         return replace(analyze_document(item), parse=None)
     except Exception as e:  # one bad page must not stop a batch
         return InputError(item.source or item.id, f"analysis failed: {type(e).__name__}: {e}")
+
+
+def _anatomy_one(item: Item) -> Item:
+    if isinstance(item, InputError):
+        return item
+    try:
+        return anatomy_pipeline()(item)
+    except Exception as e:  # one bad page must not stop a batch
+        return InputError(item.source or item.id, f"analysis failed: {type(e).__name__}: {e}")
+
+
+def analyzer(full: bool = True) -> Callable[[Item], Item]:
+    """The per-item function for a runner: every stage, or only those that need no language model."""
+    return _analyze_one if full else _anatomy_one
 
 
 def default_workers() -> int:

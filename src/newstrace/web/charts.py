@@ -74,13 +74,18 @@ class _Scale:
     def __init__(self, days: Sequence[date], x0: float, x1: float) -> None:
         self.lo = min(days) if days else date(2000, 1, 1)
         hi = max(days) if days else self.lo
+        self.flat = hi == self.lo  # one day only: everything in the middle
         self.span = max(1, (hi - self.lo).days)
         self.x0, self.x1 = x0, x1
 
     def x(self, d: date) -> float:
+        if self.flat:
+            return round((self.x0 + self.x1) / 2, 1)
         return round(self.x0 + (d - self.lo).days / self.span * (self.x1 - self.x0), 1)
 
     def ticks(self, count: int = 5) -> list[tuple[float, str]]:
+        if self.flat:
+            return [(self.x(self.lo), self.lo.isoformat())]
         out: list[tuple[float, str]] = []
         steps = min(count, self.span)
         seen: set[str] = set()
