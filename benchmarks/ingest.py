@@ -90,10 +90,13 @@ def main() -> None:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with Store(db, readonly=True) as s:
         count = s.count()
-        copies = s.con.execute("SELECT COUNT(DISTINCT doc_id) FROM passages WHERE kind = 'copy'").fetchone()[0]
+        copies = s.con.execute(
+            "SELECT COUNT(DISTINCT doc_id) FROM passages WHERE kind = 'copy'"
+        ).fetchone()[0]
     size = sum(p.stat().st_size for p in work.glob(db.name + "*")) / 1e6
     print(f"corpus: {args.n} pages ({src.stat().st_size / 1e6:.0f} MB JSON Lines, built in {built:.0f} s)")
-    print(f"stages: {'anatomy + credits (no NLP)' if args.no_nlp else 'all (spaCy parse, entities, quotes, dates)'}")
+    stages = "anatomy + credits (no NLP)" if args.no_nlp else "all (spaCy parse, entities, quotes, dates)"
+    print(f"stages: {stages}")
     print(f"{'documents stored':<32}{count:>12,}")
     print(f"{'pages with copied passages':<32}{copies:>12,}")
     print(f"{'failed inputs':<32}{report.failed:>12,}")

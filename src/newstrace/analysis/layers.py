@@ -63,7 +63,7 @@ _RELATED = re.compile(
     r"recommended|you may also like|more from|watch|listen)\b\s*[:\-–—|]",
     re.I,
 )
-# Anchored on a word boundary (or ©) so the engine skips most positions at once: this runs on every unit.
+# Anchored on a word boundary (or ©) so the engine skips most positions fast: it runs on every unit.
 _BOILERPLATE = re.compile(
     r"©|\b(?:copyright|all rights reserved|rights reserved|disclaimer|terms of (?:use|service)|privacy policy|"
     r"cookies?\b|subscribe\b|newsletter|sign up\b|log ?in\b|follow us|share this|share on|comment policy|"
