@@ -66,7 +66,8 @@ _RELATED = re.compile(
 # Anchored on a word boundary (or ©) so the engine skips most positions fast: it runs on every unit.
 _BOILERPLATE = re.compile(
     r"©|\b(?:copyright|all rights reserved|rights reserved|disclaimer|terms of (?:use|service)|"
-    r"privacy policy|cookies?\b|subscribe\b|newsletter|sign up\b|log ?in\b|follow us|share this|share on|comment policy|"
+    r"privacy policy|cookies?\b|subscribe\b|newsletter|sign up\b|log ?in\b|follow us|share this|share on|"
+    r"comment policy|"
     r"policy notice|advertis|sponsored|content herein|owned by (?:the )?authors?|"
     r"views (?:of|expressed)|opinions expressed|expressed opinions|not necessarily (?:reflect|the views)|"
     r"responsibility of|reproduction|republish|click here|read full|tags?:|filed under|categories:|"
