@@ -27,8 +27,14 @@ from ..conftest import ROOT, SEED
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DEMO = ROOT / "demo"
 HILL = DEMO / "156770d676ce79905198e1c8407f81e5ecfb617d9aa44712718707eb7e3b8e38.html.gz"
@@ -44,13 +50,27 @@ def seed_records() -> list[dict[str, Any]]:
     b_start = text.index("MOSCOW, March 14. /TASS/.")
     b_end = text.index("the Kremlin said.") + len("the Kremlin said.")
     return [
-        {"id": "rt-original", "outlet": "RT", "published": "2016-03-14", "url": "https://www.rt.com/news/x",
-         "title": "Russian military withdrawal from Syria ordered",
-         "text": "Russian military withdrawal from Syria ordered\n\n" + text[a_start:a_end]},
-        {"id": "tass-original", "outlet": "TASS", "published": "2016-03-14",
-         "title": "Withdrawal of Russian troops from Syria to begin",
-         "text": "Withdrawal of Russian troops from Syria to begin\n\n" + text[b_start:b_end]},
-        {"id": "seed", "published": "2016-03-15", "title": "Republished: withdrawal from Syria", "text": text},
+        {
+            "id": "rt-original",
+            "outlet": "RT",
+            "published": "2016-03-14",
+            "url": "https://www.rt.com/news/x",
+            "title": "Russian military withdrawal from Syria ordered",
+            "text": "Russian military withdrawal from Syria ordered\n\n" + text[a_start:a_end],
+        },
+        {
+            "id": "tass-original",
+            "outlet": "TASS",
+            "published": "2016-03-14",
+            "title": "Withdrawal of Russian troops from Syria to begin",
+            "text": "Withdrawal of Russian troops from Syria to begin\n\n" + text[b_start:b_end],
+        },
+        {
+            "id": "seed",
+            "published": "2016-03-15",
+            "title": "Republished: withdrawal from Syria",
+            "text": text,
+        },
     ]
 
 
@@ -65,7 +85,9 @@ class Corpus:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     root = tmp_path_factory.mktemp("webcorpus")
     src = root / "records.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in seed_records()) + "\n", encoding="utf-8")
+    src.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in seed_records()) + "\n", encoding="utf-8"
+    )
     bad = root / "broken.jsonl"
     bad.write_text('{"id": "broken", "text": 3}\n', encoding="utf-8")
     db = str(root / "web.db")
@@ -105,29 +127,61 @@ class FakeStories:
             places = [e for e in d["entities"] if e["type"] == "place"]
             if people:
                 m = people[0]["mentions"][0]
-                events.append({"actor": people[0]["name"], "action": "said", "target": None,
-                               "place": places[0]["name"] if places else None, "date": d.get("published"),
-                               "doc_id": d["id"], "start": m["start"], "end": m["end"]})
+                events.append(
+                    {
+                        "actor": people[0]["name"],
+                        "action": "said",
+                        "target": None,
+                        "place": places[0]["name"] if places else None,
+                        "date": d.get("published"),
+                        "doc_id": d["id"],
+                        "start": m["start"],
+                        "end": m["end"],
+                    }
+                )
             for q in d["quotes"]:
                 if q["speaker"]:
                     statements.setdefault(q["speaker"], []).append(
-                        {"doc_id": d["id"], "start": q["start"], "end": q["end"], "text": q["text"]})
-            timeline.append({"date": d.get("published"), "kind": "document", "doc_id": d["id"],
-                             "text": d.get("title") or d["id"]})
-        timeline += [{"date": e["date"], "kind": "event", "doc_id": e["doc_id"],
-                      "text": f"{e['actor']} {e['action']}"} for e in events]
-        copies = sorted({(p["doc_id"], p["other_id"]) for d in docs for p in store.passages(d["id"])
-                         if p["kind"] == "copy" and p["doc_id"] in ids})
+                        {"doc_id": d["id"], "start": q["start"], "end": q["end"], "text": q["text"]}
+                    )
+            timeline.append(
+                {
+                    "date": d.get("published"),
+                    "kind": "document",
+                    "doc_id": d["id"],
+                    "text": d.get("title") or d["id"],
+                }
+            )
+        timeline += [
+            {"date": e["date"], "kind": "event", "doc_id": e["doc_id"], "text": f"{e['actor']} {e['action']}"}
+            for e in events
+        ]
+        copies = sorted(
+            {
+                (p["doc_id"], p["other_id"])
+                for d in docs
+                for p in store.passages(d["id"])
+                if p["kind"] == "copy" and p["doc_id"] in ids
+            }
+        )
         outlets = sorted({d.get("outlet") or "unknown outlet" for d in docs})
         return {
-            "id": story_id, "title": title, "documents": [d["id"] for d in docs], "outlets": outlets,
+            "id": story_id,
+            "title": title,
+            "documents": [d["id"] for d in docs],
+            "outlets": outlets,
             "events": events,
             "statements": [{"speaker": k, "quotes": v} for k, v in statements.items()],
             "timeline": sorted(timeline, key=lambda t: t["date"] or ""),
             "comparison": {
-                "outlets": [{"outlet": o, "documents": sum((d.get("outlet") or "unknown outlet") == o
-                                                           for d in docs),
-                             "state": {"RT": "owned", "TASS": "owned"}.get(o)} for o in outlets],
+                "outlets": [
+                    {
+                        "outlet": o,
+                        "documents": sum((d.get("outlet") or "unknown outlet") == o for d in docs),
+                        "state": {"RT": "owned", "TASS": "owned"}.get(o),
+                    }
+                    for o in outlets
+                ],
                 "copies": [{"doc_id": a, "origin_id": b} for a, b in copies],
                 "independent_reports": len(docs) - len({a for a, _ in copies}),
                 "omissions": {},
@@ -137,10 +191,12 @@ class FakeStories:
 
 @pytest.fixture(scope="session")
 def stories(corpus: Corpus) -> FakeStories:
-    return FakeStories({
-        "withdrawal": ("Military withdrawal ordered", ["rt-original", "tass-original", "seed"]),
-        "campaign": ("Anti-drug campaign", [corpus.hill, corpus.usatoday]),
-    })
+    return FakeStories(
+        {
+            "withdrawal": ("Military withdrawal ordered", ["rt-original", "tass-original", "seed"]),
+            "campaign": ("Anti-drug campaign", [corpus.hill, corpus.usatoday]),
+        }
+    )
 
 
 class LiveServer:

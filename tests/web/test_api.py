@@ -23,10 +23,28 @@ from newstrace.web.stories import NoStories
 from .conftest import Corpus, FakeStories
 
 TOKEN = "test-token-0123456789abcdef"
-PAGES = ["/", "/stories/withdrawal", "/stories/campaign", "/documents/seed", "/documents/rt-original",
-         "/search", "/search?q=Syria", "/search?speaker=Vladimir+Putin", "/entities/vladimir-putin", "/errors"]
-API = ["/api/stories", "/api/stories/withdrawal", "/api/documents/seed", "/api/documents/seed/provenance",
-       "/api/search?q=Syria", "/api/entities/vladimir-putin", "/api/errors", "/api/openapi.json"]
+PAGES = [
+    "/",
+    "/stories/withdrawal",
+    "/stories/campaign",
+    "/documents/seed",
+    "/documents/rt-original",
+    "/search",
+    "/search?q=Syria",
+    "/search?speaker=Vladimir+Putin",
+    "/entities/vladimir-putin",
+    "/errors",
+]
+API = [
+    "/api/stories",
+    "/api/stories/withdrawal",
+    "/api/documents/seed",
+    "/api/documents/seed/provenance",
+    "/api/search?q=Syria",
+    "/api/entities/vladimir-putin",
+    "/api/errors",
+    "/api/openapi.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +54,13 @@ def client(corpus: Corpus, stories: FakeStories) -> TestClient:
 
 def _security_headers_ok(r: Any) -> None:
     assert r.headers["content-security-policy"] == CSP
-    for part in ("default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'",
-                 "frame-ancestors 'none'"):
+    for part in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert part in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["referrer-policy"] == "no-referrer"
@@ -63,8 +86,13 @@ def test_api_answers_json(client: TestClient, url: str) -> None:
 
 
 def test_static_and_error_responses_carry_the_headers(client: TestClient) -> None:
-    for url, status in (("/static/style.css", 200), ("/nope", 404), ("/api/nope", 404),
-                        ("/search?limit=0", 400), ("/api/search?limit=0&q=x", 400)):
+    for url, status in (
+        ("/static/style.css", 200),
+        ("/nope", 404),
+        ("/api/nope", 404),
+        ("/search?limit=0", 400),
+        ("/api/search?limit=0&q=x", 400),
+    ):
         r = client.get(url)
         assert r.status_code == status
         _security_headers_ok(r)
@@ -135,17 +163,39 @@ def test_the_real_stories_subsystem_when_installed(corpus: Corpus, tmp_path: Pat
 
 
 BAD = [
-    ("/search?limit=0", 400), ("/search?limit=101", 400), ("/search?limit=abc", 400), ("/search?limit=1e3", 400),
-    ("/search?offset=-1", 400), ("/search?offset=99999999", 400), ("/search?page=0", 400),
-    ("/search?q=x&since=2016-02-30", 400), ("/search?q=x&since=yesterday", 400), ("/search?q=" + "a" * 301, 400),
-    ("/search?q=a%00b", 400), ("/search?speaker=" + "s" * 201, 400),
-    ("/api/search", 400), ("/api/search?q=x&limit=-5", 400), ("/api/search?q=x&offset=abc", 400),
-    ("/api/search?q=x&since=2016-13", 400), ("/api/stories?limit=1000", 400), ("/api/errors?offset=-1", 400),
-    ("/api/documents/nope", 404), ("/api/documents/" + "x" * 2000, 404), ("/api/documents/nope/provenance", 404),
-    ("/documents/nope", 404), ("/documents/" + "%2F" * 50, 404), ("/stories/nope", 404), ("/api/stories/nope", 404),
-    ("/api/entities/nobody-at-all", 404), ("/entities/nobody-at-all", 404), ("/api/entities/%00", 400),
-    ("/entities/%21%21%21", 400), ("/api/entities/" + "a" * 300, 400), ("/entities/?limit=5", 400),
-    ("/api/entities/vladimir-putin?limit=0", 400), ("/nowhere", 404),
+    ("/search?limit=0", 400),
+    ("/search?limit=101", 400),
+    ("/search?limit=abc", 400),
+    ("/search?limit=1e3", 400),
+    ("/search?offset=-1", 400),
+    ("/search?offset=99999999", 400),
+    ("/search?page=0", 400),
+    ("/search?q=x&since=2016-02-30", 400),
+    ("/search?q=x&since=yesterday", 400),
+    ("/search?q=" + "a" * 301, 400),
+    ("/search?q=a%00b", 400),
+    ("/search?speaker=" + "s" * 201, 400),
+    ("/api/search", 400),
+    ("/api/search?q=x&limit=-5", 400),
+    ("/api/search?q=x&offset=abc", 400),
+    ("/api/search?q=x&since=2016-13", 400),
+    ("/api/stories?limit=1000", 400),
+    ("/api/errors?offset=-1", 400),
+    ("/api/documents/nope", 404),
+    ("/api/documents/" + "x" * 2000, 404),
+    ("/api/documents/nope/provenance", 404),
+    ("/documents/nope", 404),
+    ("/documents/" + "%2F" * 50, 404),
+    ("/stories/nope", 404),
+    ("/api/stories/nope", 404),
+    ("/api/entities/nobody-at-all", 404),
+    ("/entities/nobody-at-all", 404),
+    ("/api/entities/%00", 400),
+    ("/entities/%21%21%21", 400),
+    ("/api/entities/" + "a" * 300, 400),
+    ("/entities/?limit=5", 400),
+    ("/api/entities/vladimir-putin?limit=0", 400),
+    ("/nowhere", 404),
 ]
 
 
@@ -178,7 +228,12 @@ def test_wrong_methods_are_refused(client: TestClient) -> None:
     assert client.put("/documents/seed").status_code == 405
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(q=st.text(max_size=40), limit=st.text(max_size=6), since=st.text(max_size=12))
 def test_arbitrary_parameters_never_crash(client: TestClient, q: str, limit: str, since: str) -> None:
     for path in ("/api/search", "/search"):
@@ -186,7 +241,12 @@ def test_arbitrary_parameters_never_crash(client: TestClient, q: str, limit: str
         assert r.status_code in (200, 400), r.text[:300]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(doc_id=st.text(min_size=1, max_size=30))
 def test_arbitrary_ids_never_crash(client: TestClient, doc_id: str) -> None:
     from urllib.parse import quote
@@ -200,8 +260,11 @@ def test_openapi_describes_exactly_the_api_routes(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     app = client.app.app  # type: ignore[attr-defined]
-    served = {re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path) for r in app.routes
-              if isinstance(r, Route) and r.path.startswith("/api/")}
+    served = {
+        re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path)
+        for r in app.routes
+        if isinstance(r, Route) and r.path.startswith("/api/")
+    }
     assert served == set(spec["paths"])
 
 
@@ -254,16 +317,24 @@ def _records(*records: dict[str, Any]) -> bytes:
 
 
 def test_ingest_is_off_without_a_token(client: TestClient) -> None:
-    r = client.post("/api/ingest", content=_records({"id": "x", "text": "Hello world."}),
-                    headers={"Authorization": f"Bearer {TOKEN}"})
+    r = client.post(
+        "/api/ingest",
+        content=_records({"id": "x", "text": "Hello world."}),
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 404 and "not enabled" in r.json()["error"]
 
 
 def test_ingest_needs_the_token(writable_copy: str) -> None:
     c = TestClient(create_app(writable_copy, TOKEN))
     body = _records({"id": "x", "text": "Hello world."})
-    for headers in ({}, {"Authorization": "Bearer wrong-token-0123456789"}, {"Authorization": f"Basic {TOKEN}"},
-                    {"Authorization": TOKEN}, {"Authorization": f"Bearer {TOKEN}x"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong-token-0123456789"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Bearer {TOKEN}x"},
+    ):
         r = c.post("/api/ingest", content=body, headers=headers)
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     with Store(writable_copy, readonly=True) as s:
@@ -292,10 +363,16 @@ def test_ingest_checks_the_body(writable_copy: str) -> None:
 def test_ingest_with_the_token_stores_and_serves(writable_copy: str) -> None:
     c = TestClient(create_app(writable_copy, TOKEN))
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    body = _records({"id": "api-1", "outlet": "AP", "published": "2020-01-02",
-                     "text": "Council approves budget\n\nThe city council approved the budget on Monday, "
-                             "the mayor said. \"We are done,\" she said."},
-                    {"id": "api-2", "text": 5})
+    body = _records(
+        {
+            "id": "api-1",
+            "outlet": "AP",
+            "published": "2020-01-02",
+            "text": "Council approves budget\n\nThe city council approved the budget on Monday, "
+            'the mayor said. "We are done," she said.',
+        },
+        {"id": "api-2", "text": 5},
+    )
     assert c.get("/api/documents/api-1").status_code == 404
     r = c.post("/api/ingest", content=body, headers=auth)
     assert r.status_code == 200, r.text
@@ -309,3 +386,13 @@ def test_ingest_with_the_token_stores_and_serves(writable_copy: str) -> None:
 def test_a_short_token_is_refused(corpus: Corpus) -> None:
     with pytest.raises(ValueError, match="at least 16"):
         create_app(corpus.db, "short")
+
+
+def test_a_request_over_its_query_budget_is_interrupted(corpus: Corpus, stories: FakeStories) -> None:
+    c = TestClient(create_app(corpus.db, stories=stories, query_budget=0.0))
+    r = c.get("/api/search", params={"q": "Syria"})
+    assert r.status_code == 503 and "narrow it down" in r.json()["error"]
+    assert c.get("/search", params={"q": "Syria"}).status_code == 503
+    # The budget is per request: the next one starts afresh (and a normal budget answers).
+    ok = TestClient(create_app(corpus.db, stories=stories))
+    assert ok.get("/api/search", params={"q": "Syria"}).status_code == 200

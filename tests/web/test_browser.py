@@ -9,7 +9,11 @@ from .conftest import Corpus, LiveServer, Tab, screenshot
 
 
 def _clean(tab: Tab) -> None:
-    assert tab.dialogs == [] and tab.errors == [] and tab.console == [], (tab.dialogs, tab.errors, tab.console)
+    assert tab.dialogs == [] and tab.errors == [] and tab.console == [], (
+        tab.dialogs,
+        tab.errors,
+        tab.console,
+    )
 
 
 def test_open_a_story_from_the_list(live: LiveServer, tab: Tab) -> None:
@@ -110,7 +114,9 @@ def test_search_and_open_a_hit(live: LiveServer, tab: Tab) -> None:
     _clean(tab)
 
 
-def test_click_through_from_a_copied_passage_to_its_origin(live: LiveServer, tab: Tab, corpus: Corpus) -> None:
+def test_click_through_from_a_copied_passage_to_its_origin(
+    live: LiveServer, tab: Tab, corpus: Corpus
+) -> None:
     page = tab.page
     page.goto(live.url + "/documents/seed")
     badge = page.locator(".layer-text a.badge.copy-link").first

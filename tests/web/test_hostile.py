@@ -36,21 +36,28 @@ HOSTILE_HTML = f"""<!DOCTYPE html><html><head>
 <p class="byline">By Mallory &lt;img src=x onerror=alert(1)&gt;</p>
 <p>The council met on Monday. An escaped payload follows: &lt;script&gt;{P};alert("text")&lt;/script&gt;
 and &lt;img src=x onerror="{P}"&gt; and {{{{7*7}}}} and ${{alert(3)}} in the minutes of the meeting.</p>
-<p><a href="javascript:{P};alert('link')">Click here</a>, the mayor said. "We will <b onclick="alert(4)">never</b>
-stop &lt;svg onload={P}&gt; building," she added, as the council voted on the budget for the year.</p>
-<svg width="10" height="10" onload="{P}"><script>{P}</script><a href="javascript:alert(5)"><text>svg</text></a>
+<p><a href="javascript:{P};alert('link')">Click here</a>, the mayor said.
+"We will <b onclick="alert(4)">never</b> stop &lt;svg onload={P}&gt; building," she added,
+as the council voted on the budget for the year.</p>
+<svg width="10" height="10" onload="{P}"><script>{P}</script>
+<a href="javascript:alert(5)"><text>svg</text></a>
 <foreignObject><iframe src="javascript:alert(6)"></iframe></foreignObject></svg>
-<p>Broken markup: <div><p>unclosed <b><i>tags </table></td> &lt;/main&gt;&lt;/body&gt; <!-- <script>{P}</script> -->
+<p>Broken markup: <div><p>unclosed <b><i>tags </table></td> &lt;/main&gt;&lt;/body&gt;
+<!-- <script>{P}</script> -->
 ]]&gt; <![CDATA[ <script>{P}</script> ]]> the end of broken markup.</p>
 <iframe src="javascript:alert(7)"></iframe><object data="javascript:alert(8)"></object><embed src="x.swf">
-<p>Direction tricks: the attachment is named &#x202E;txt.exe and this &#x2067;isolate&#x2069; and &#x200F;mark
+<p>Direction tricks: the attachment is named &#x202E;txt.exe and this &#x2067;isolate&#x2069;
+and &#x200F;mark
 are inside the text of this paragraph of the council story.</p>
-<figure><img src="x.png" onerror="alert(9)"><figcaption>Caption &lt;svg/onload=alert(10)&gt;</figcaption></figure>
+<figure><img src="x.png" onerror="alert(9)">
+<figcaption>Caption &lt;svg/onload=alert(10)&gt;</figcaption></figure>
 <p>"&lt;script&gt;{P}&lt;/script&gt;," said John Smith, the head of the council, on Monday evening.</p>
 </article>
 <section id="comments"><h3>Comments</h3>
-<div class="comment"><p>1. Reader one: &lt;script&gt;alert('comment')&lt;/script&gt; I disagree with the council.</p></div>
-<div class="comment"><p>2. Reader two: &lt;a href="javascript:alert(11)"&gt;see&lt;/a&gt; what a joke.</p></div>
+<div class="comment"><p>1. Reader one: &lt;script&gt;alert('comment')&lt;/script&gt;
+I disagree with the council.</p></div>
+<div class="comment"><p>2. Reader two: &lt;a href="javascript:alert(11)"&gt;see&lt;/a&gt;
+what a joke.</p></div>
 </section>
 </body></html>
 """
@@ -71,13 +78,27 @@ Comments
 
 def hostile_records() -> list[dict[str, Any]]:
     return [
-        {"id": "hostile-html", "html": HOSTILE_HTML, "outlet": "Evil<script>alert(1)</script>",
-         "url": f"javascript:{P}//", "published": "2021-05-01"},
-        {"id": 'x"><svg onload=alert(15)>', "text": HOSTILE_TEXT,
-         "title": f'"><script>{P}</script>\u202eevil title', "url": "https://example.org/a\u202eb<script>",
-         "outlet": '<img src=x onerror="alert(16)">', "published": "2021-05-02"},
-        {"id": "slash/and#hash?x=<b>", "text": HOSTILE_TEXT.replace("harbour", "airport"),
-         "title": "\u2066<svg/onload=alert(17)>\u2069", "published": "2021-05-03"},
+        {
+            "id": "hostile-html",
+            "html": HOSTILE_HTML,
+            "outlet": "Evil<script>alert(1)</script>",
+            "url": f"javascript:{P}//",
+            "published": "2021-05-01",
+        },
+        {
+            "id": 'x"><svg onload=alert(15)>',
+            "text": HOSTILE_TEXT,
+            "title": f'"><script>{P}</script>\u202eevil title',
+            "url": "https://example.org/a\u202eb<script>",
+            "outlet": '<img src=x onerror="alert(16)">',
+            "published": "2021-05-02",
+        },
+        {
+            "id": "slash/and#hash?x=<b>",
+            "text": HOSTILE_TEXT.replace("harbour", "airport"),
+            "title": "\u2066<svg/onload=alert(17)>\u2069",
+            "published": "2021-05-03",
+        },
         {"id": "<script>alert(18)</script>", "text": "   "},  # fails: recorded as an error with its id
         {"id": "bad-date", "text": "x", "published": f"<script>{P}</script>"},
     ]
@@ -120,7 +141,8 @@ NO_SCRIPT = """() => {
     scripts: document.querySelectorAll('script').length,
     handlers: handlers.map(el => el.outerHTML.slice(0, 80)),
     jsUrls: jsUrls.map(el => el.outerHTML.slice(0, 80)),
-    foreign: document.querySelectorAll('iframe, object, embed, base, meta[http-equiv], style, math, img').length,
+    foreign: document.querySelectorAll(
+      'iframe, object, embed, base, meta[http-equiv], style, math, img').length,
     strangeSvg: [...document.querySelectorAll('svg')].filter(s => !s.classList.contains('chart')).length,
     bidi: /[\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f]/.test(document.body.innerText + document.title),
   };
@@ -128,10 +150,12 @@ NO_SCRIPT = """() => {
 
 LAYOUT = """() => {
   const box = s => { const e = document.querySelector(s); if (!e) return null;
-                     const r = e.getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY,
-                     width: r.width, height: r.height, parent: e.parentElement.tagName}; };
+                     const r = e.getBoundingClientRect();
+                     return {top: r.top + scrollY, bottom: r.bottom + scrollY, width: r.width,
+                             height: r.height, parent: e.parentElement.tagName}; };
   return {
-    header: box('body > header#site-header'), main: box('body > main#main'), footer: box('body > footer#site-footer'),
+    header: box('body > header#site-header'), main: box('body > main#main'),
+    footer: box('body > footer#site-footer'),
     bodyChildren: [...document.body.children].map(e => e.tagName),
     overflow: document.documentElement.scrollWidth > window.innerWidth,
     footerText: (document.querySelector('footer#site-footer') || {}).innerText || '',
@@ -151,7 +175,12 @@ def check_page(tab: Tab, url: str, name: str) -> dict[str, Any]:
     assert tab.dialogs == [] and tab.errors == [], (url, tab.dialogs, tab.errors)
     layout = tab.page.evaluate(LAYOUT)
     assert layout["bodyChildren"] == ["HEADER", "MAIN", "FOOTER"], (url, layout)
-    assert layout["header"]["bottom"] <= layout["main"]["top"] <= layout["main"]["bottom"] <= layout["footer"]["top"]
+    assert (
+        layout["header"]["bottom"]
+        <= layout["main"]["top"]
+        <= layout["main"]["bottom"]
+        <= layout["footer"]["top"]
+    )
     assert layout["main"]["height"] > 0 and not layout["overflow"], (url, layout)
     assert "read-only view of the store" in layout["footerText"]
     screenshot(tab.page, f"hostile-{name}")
@@ -202,7 +231,7 @@ def test_every_link_on_hostile_pages_stays_on_the_site(hostile: Hostile, tab: Ta
                 continue
             assert href.startswith(base), href
             seen.add(href.split("#")[0])
-    for n, href in enumerate(sorted(seen)):
+    for href in sorted(seen):
         if "/api/" in href:
             continue
         response = tab.page.goto(href)
@@ -228,7 +257,7 @@ def test_the_csp_stops_a_script_that_slipped_through(hostile: Hostile, tab: Tab)
 
     def splice(route: Any) -> None:
         real = route.fetch()
-        body = real.text().replace("</main>", f"<script>{P}</script><img src=x onerror=\"{P}\"></main>")
+        body = real.text().replace("</main>", f'<script>{P}</script><img src=x onerror="{P}"></main>')
         route.fulfill(response=real, body=body)
 
     tab.page.route(url, splice)

@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import re
+import sqlite3
 import tempfile
 import threading
 import time
@@ -128,12 +129,19 @@ def _words(s: str) -> set[str]:
 class Web:
     """The app's state and endpoints."""
 
-    def __init__(self, db: str, token: str | None, provider: StoriesProvider, max_ingest_bytes: int,
-                 ingest_workers: int) -> None:
+    def __init__(
+        self,
+        db: str,
+        token: str | None,
+        provider: StoriesProvider,
+        max_ingest_bytes: int,
+        ingest_workers: int,
+        query_budget: float = 5.0,
+    ) -> None:
         self.db = db
         self.token = token
         self.stories = provider
-        self.reader = Reader(db, canonical_key)
+        self.reader = Reader(db, canonical_key, query_budget)
         self.env = _environment()
         self.max_ingest_bytes = max_ingest_bytes
         self.ingest_workers = ingest_workers
@@ -175,9 +183,15 @@ class Web:
         infos = self.reader.infos(ids)
         rows = [self._story_summary(s, infos) for s in stories]
         recent = self.reader.recent_documents(20, 0) if offset == 0 else []
-        return self.page("index.html", stories=rows, recent=recent, counts=self.reader.counts(),
-                         limit=limit, offset=offset,
-                         problem=getattr(self.stories, "problem", None))
+        return self.page(
+            "index.html",
+            stories=rows,
+            recent=recent,
+            counts=self.reader.counts(),
+            limit=limit,
+            offset=offset,
+            problem=getattr(self.stories, "problem", None),
+        )
 
     def _story_summary(
         self, story: Mapping[str, Any], infos: Mapping[str, Mapping[str, Any]]
@@ -186,8 +200,10 @@ class Web:
         counts = Counter(str(d.get("outlet") or "unknown outlet") for d in docs)
         compared = (story.get("comparison") or {}).get("outlets") or ()
         given = {str(o.get("outlet")): o.get("state") for o in compared if isinstance(o, Mapping)}
-        outlets = [{"outlet": o, "documents": n, "state": self._outlet_state(o, given.get(o))}
-                   for o, n in counts.most_common()]
+        outlets = [
+            {"outlet": o, "documents": n, "state": self._outlet_state(o, given.get(o))}
+            for o, n in counts.most_common()
+        ]
         dates = sorted(str(d["published"]) for d in docs if d.get("published"))
         return {
             "id": str(story.get("id")),
@@ -213,14 +229,29 @@ class Web:
         documents: list[dict[str, Any]] = []
         for d in doc_ids:
             info = infos.get(d, {})
-            documents.append({"id": d, "outlet": info.get("outlet"), "date": info.get("published"),
-                              "title": info.get("title"), "is_copy": d in copied_from,
-                              "origin": copied_from.get(d), "stored": d in infos})
+            documents.append(
+                {
+                    "id": d,
+                    "outlet": info.get("outlet"),
+                    "date": info.get("published"),
+                    "title": info.get("title"),
+                    "is_copy": d in copied_from,
+                    "origin": copied_from.get(d),
+                    "stored": d in infos,
+                }
+            )
         external: list[dict[str, Any]] = []
         for o in sorted(origins - set(doc_ids)):
             info = infos.get(o, {})
-            external.append({"id": o, "outlet": info.get("outlet"), "date": info.get("published"),
-                             "title": info.get("title"), "external": True})
+            external.append(
+                {
+                    "id": o,
+                    "outlet": info.get("outlet"),
+                    "date": info.get("published"),
+                    "title": info.get("title"),
+                    "external": True,
+                }
+            )
         lanes: list[str] = []
         for doc in sorted(documents, key=lambda x: (charts.parse_day(x["date"]) is None, str(x["date"]))):
             o = str(doc["outlet"] or "unknown outlet")
@@ -234,24 +265,42 @@ class Web:
             text = " ".join(str(w) for w in words if w)
             if ev.get("place"):
                 text += f" ({ev['place']})"
-            events.append({"date": ev.get("date"), "text": text, "doc_id": ev.get("doc_id"),
-                           "start": ev.get("start"), "actor": ev.get("actor"), "action": ev.get("action"),
-                           "target": ev.get("target"), "place": ev.get("place")})
+            events.append(
+                {
+                    "date": ev.get("date"),
+                    "text": text,
+                    "doc_id": ev.get("doc_id"),
+                    "start": ev.get("start"),
+                    "actor": ev.get("actor"),
+                    "action": ev.get("action"),
+                    "target": ev.get("target"),
+                    "place": ev.get("place"),
+                }
+            )
         given = {str(o.get("outlet")): o for o in comparison.get("outlets") or () if isinstance(o, Mapping)}
         counts = Counter(str(d["outlet"] or "unknown outlet") for d in documents)
         outlet_rows = []
         for o in [*given, *[x for x in counts if x not in given]]:
             row = given.get(o, {})
-            copies_here = sum(1 for d in documents if d["is_copy"] and str(d["outlet"] or "unknown outlet") == o)
-            outlet_rows.append({"outlet": o, "documents": row.get("documents", counts.get(o, 0)),
-                                "state": self._outlet_state(o, row.get("state")), "copies": copies_here})
+            copies_here = sum(
+                1 for d in documents if d["is_copy"] and str(d["outlet"] or "unknown outlet") == o
+            )
+            outlet_rows.append(
+                {
+                    "outlet": o,
+                    "documents": row.get("documents", counts.get(o, 0)),
+                    "state": self._outlet_state(o, row.get("state")),
+                    "copies": copies_here,
+                }
+            )
         omissions = comparison.get("omissions") or {}
         omission_rows = []
         if isinstance(omissions, Mapping):
             for k, v in omissions.items():
                 items = v if isinstance(v, list) else [v]
-                omission_rows.append({"key": str(k), "items": [x if isinstance(x, str) else json.dumps(x)
-                                                               for x in items][:50]})
+                omission_rows.append(
+                    {"key": str(k), "items": [x if isinstance(x, str) else json.dumps(x) for x in items][:50]}
+                )
         return {
             "story": story,
             "title": story.get("title") or f"story {story.get('id')}",
@@ -259,9 +308,15 @@ class Web:
             "outlets": outlet_rows,
             "timeline_chart": charts.timeline(documents, events, lanes),
             "copy_chart": charts.copy_map([*documents, *external], copies) if copies else None,
-            "copies": [{"doc_id": str(c.get("doc_id")), "origin_id": str(c.get("origin_id")),
-                        "doc": infos.get(str(c.get("doc_id")), {}),
-                        "origin": infos.get(str(c.get("origin_id")), {})} for c in copies],
+            "copies": [
+                {
+                    "doc_id": str(c.get("doc_id")),
+                    "origin_id": str(c.get("origin_id")),
+                    "doc": infos.get(str(c.get("doc_id")), {}),
+                    "origin": infos.get(str(c.get("origin_id")), {}),
+                }
+                for c in copies
+            ],
             "events": events,
             "timeline": [t for t in story.get("timeline") or () if isinstance(t, Mapping)][:1000],
             "statements": self._aligned(story.get("statements") or (), infos),
@@ -315,8 +370,15 @@ class Web:
         copied = [p for p in passages if p["doc_id"] == doc_id]
         copies = [p for p in passages if p["doc_id"] != doc_id]
         return self.page(
-            "document.html", doc=doc, title=title, view=view, others=others, entities=entities,
-            copied=copied, copies=copies, url_link=external_url(doc.get("url")),
+            "document.html",
+            doc=doc,
+            title=title,
+            view=view,
+            others=others,
+            entities=entities,
+            copied=copied,
+            copies=copies,
+            url_link=external_url(doc.get("url")),
             story_id=self.stories.story_of(self.store(), doc_id),
             state=self._outlet_state(doc.get("outlet")),
             credits=doc.get("credits") or (),
@@ -326,21 +388,37 @@ class Web:
     def _search_args(self, request: Request) -> dict[str, Any]:
         qp = request.query_params
         limit, offset = params.paging(qp, 20)
-        return {"q": params.text(qp, "q", params.MAX_QUERY), "speaker": params.text(qp, "speaker"),
-                "outlet": params.text(qp, "outlet"), "since": params.day(qp, "since"),
-                "limit": limit, "offset": offset}
+        return {
+            "q": params.text(qp, "q", params.MAX_QUERY),
+            "speaker": params.text(qp, "speaker"),
+            "outlet": params.text(qp, "outlet"),
+            "since": params.day(qp, "since"),
+            "limit": limit,
+            "offset": offset,
+        }
 
     def _search(self, a: Mapping[str, Any]) -> list[dict[str, Any]]:
-        hits = self.store().search(a["q"] or "", speaker=a["speaker"], outlet=a["outlet"], since=a["since"],
-                                   limit=a["limit"], offset=a["offset"])
+        hits = self.store().search(
+            a["q"] or "",
+            speaker=a["speaker"],
+            outlet=a["outlet"],
+            since=a["since"],
+            limit=a["limit"],
+            offset=a["offset"],
+        )
         return [dict(h.__dict__) for h in hits]
 
     def search_page(self, request: Request) -> Response:
         a = self._search_args(request)
         hits = self._search(a) if (a["q"] or a["speaker"]) else []
         extra = urlencode({k: a[k] for k in ("q", "speaker", "outlet", "since") if a[k]})
-        return self.page("search.html", args=a, hits=hits, asked=bool(a["q"] or a["speaker"]),
-                         extra=extra + "&" if extra else "")
+        return self.page(
+            "search.html",
+            args=a,
+            hits=hits,
+            asked=bool(a["q"] or a["speaker"]),
+            extra=extra + "&" if extra else "",
+        )
 
     def _entity_key(self, request: Request) -> str | Response:
         raw = request.path_params["id"]
@@ -364,16 +442,27 @@ class Web:
 
     def errors_page(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 100)
-        return self.page("errors.html", errors=self.reader.errors(limit, offset),
-                         total=self.reader.counts()["errors"], limit=limit, offset=offset)
+        return self.page(
+            "errors.html",
+            errors=self.reader.errors(limit, offset),
+            total=self.reader.counts()["errors"],
+            limit=limit,
+            offset=offset,
+        )
 
     # -------------------------------------------------------------------------------------- API
 
     def api_stories(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 20)
         stories = self.stories.list_stories(self.store(), limit=limit, offset=offset)
-        return JSONResponse({"stories": stories, "limit": limit, "offset": offset,
-                             "available": bool(getattr(self.stories, "available", True))})
+        return JSONResponse(
+            {
+                "stories": stories,
+                "limit": limit,
+                "offset": offset,
+                "available": bool(getattr(self.stories, "available", True)),
+            }
+        )
 
     def api_story(self, request: Request) -> Response:
         return JSONResponse(self._story(request.path_params["id"]))
@@ -391,9 +480,17 @@ class Web:
         a = self._search_args(request)
         if not a["q"] and not a["speaker"]:
             raise params.ParamError("give 'q' (words to find) or 'speaker'")
-        return JSONResponse({"query": a["q"], "speaker": a["speaker"], "outlet": a["outlet"],
-                             "since": a["since"], "limit": a["limit"], "offset": a["offset"],
-                             "hits": self._search(a)})
+        return JSONResponse(
+            {
+                "query": a["q"],
+                "speaker": a["speaker"],
+                "outlet": a["outlet"],
+                "since": a["since"],
+                "limit": a["limit"],
+                "offset": a["offset"],
+                "hits": self._search(a),
+            }
+        )
 
     def api_entity(self, request: Request) -> Response:
         key = self._entity_key(request)
@@ -418,8 +515,11 @@ class Web:
             raise HTTPException(404, "ingest is not enabled on this server (start it with --token-file)")
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
-            raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is needed",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "a valid 'Authorization: Bearer <token>' header is needed",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         length = request.headers.get("content-length")
         if length is not None:
             if not length.strip().isdigit():
@@ -457,16 +557,23 @@ class Web:
             path = Path(tmp) / "api-ingest.jsonl"
             path.write_text(data, encoding="utf-8")
             report = ingest([str(path)], self.db, workers=self.ingest_workers, progress=False)
-        return {"added": report.added, "revised": report.revised, "unchanged": report.unchanged,
-                "failed": report.failed, "errors": report.errors, "seconds": round(report.seconds, 3)}
+        return {
+            "added": report.added,
+            "revised": report.revised,
+            "unchanged": report.unchanged,
+            "failed": report.failed,
+            "errors": report.errors,
+            "seconds": round(report.seconds, 3),
+        }
 
     # ----------------------------------------------------------------------------------- errors
 
     def _wants_json(self, request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
-    def error_response(self, request: Request, status: int, message: str,
-                       headers: Mapping[str, str] | None = None) -> Response:
+    def error_response(
+        self, request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
         if self._wants_json(request):
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         try:
@@ -478,11 +585,16 @@ class Web:
             return Response(f"{status} {message}", status_code=status, media_type="text/plain")
 
 
-def _sync(fn: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
-    """An endpoint run in the thread pool (each thread reads through its own connection)."""
+def _sync(web: Web, fn: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint run in the thread pool (each thread reads through its own connection), within the
+    request's query budget."""
+
+    def run(request: Request) -> Response:
+        web.reader.begin()
+        return fn(request)
 
     async def endpoint(request: Request) -> Response:
-        return await run_in_threadpool(fn, request)
+        return await run_in_threadpool(run, request)
 
     endpoint.__name__ = fn.__name__
     return endpoint
@@ -496,13 +608,15 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     max_ingest_bytes: int = MAX_INGEST_BYTES,
     ingest_workers: int = 1,
+    query_budget: float = 5.0,
 ) -> SecureApp:
     """The ASGI app for the store ``db``.
 
     ``token``: enables ``POST /api/ingest`` for requests carrying it (off when None). ``stories``: where
     stories come from (default: ``newstrace.stories.store`` if installed). ``allowed_hosts``: Host header
     values accepted (default: any); a loopback server should pass its own names, so a page on another
-    site cannot reach it through DNS rebinding.
+    site cannot reach it through DNS rebinding. ``query_budget``: seconds of SQLite work one request may
+    spend before it is interrupted with a 503.
     """
     if not Path(db).exists():
         if token is None:
@@ -510,8 +624,8 @@ def create_app(
         Store(db).close()  # an empty store that the ingest endpoint will fill
     if token is not None and len(token) < 16:
         raise ValueError("the ingest token must be at least 16 characters")
-    web = Web(db, token, stories if stories is not None else default_provider(), max_ingest_bytes,
-              ingest_workers)
+    provider = stories if stories is not None else default_provider()
+    web = Web(db, token, provider, max_ingest_bytes, ingest_workers, query_budget)
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -523,6 +637,19 @@ def create_app(
     async def on_missing_store(request: Request, exc: Exception) -> Response:
         return web.error_response(request, 503, str(exc))
 
+    async def on_sqlite(request: Request, exc: Exception) -> Response:
+        text = str(exc)
+        if "interrupted" in text:
+            return web.error_response(
+                request,
+                503,
+                "this request would cost too much; narrow it down "
+                "(e.g. more or rarer words, a speaker, an outlet or a date)",
+            )
+        if "locked" in text or "busy" in text:
+            return web.error_response(request, 503, "the store is busy; try again")
+        return await on_crash(request, exc)
+
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s", request.url.path, exc_info=exc)
         return web.error_response(request, 500, "internal error (see the server log)")
@@ -533,20 +660,20 @@ def create_app(
         web.reader.close()
 
     routes = [
-        Route("/", _sync(web.index)),
-        Route("/stories/{id:path}", _sync(web.story_page)),
-        Route("/documents/{id:path}", _sync(web.document_page)),
-        Route("/search", _sync(web.search_page)),
-        Route("/entities/{id:path}", _sync(web.entity_page)),
-        Route("/errors", _sync(web.errors_page)),
-        Route("/api/stories", _sync(web.api_stories)),
-        Route("/api/stories/{id:path}", _sync(web.api_story)),
-        Route("/api/documents/{id:path}/provenance", _sync(web.api_provenance)),
-        Route("/api/documents/{id:path}", _sync(web.api_document)),
-        Route("/api/search", _sync(web.api_search)),
-        Route("/api/entities/{id:path}", _sync(web.api_entity)),
-        Route("/api/errors", _sync(web.api_errors)),
-        Route("/api/openapi.json", _sync(web.api_openapi)),
+        Route("/", _sync(web, web.index)),
+        Route("/stories/{id:path}", _sync(web, web.story_page)),
+        Route("/documents/{id:path}", _sync(web, web.document_page)),
+        Route("/search", _sync(web, web.search_page)),
+        Route("/entities/{id:path}", _sync(web, web.entity_page)),
+        Route("/errors", _sync(web, web.errors_page)),
+        Route("/api/stories", _sync(web, web.api_stories)),
+        Route("/api/stories/{id:path}", _sync(web, web.api_story)),
+        Route("/api/documents/{id:path}/provenance", _sync(web, web.api_provenance)),
+        Route("/api/documents/{id:path}", _sync(web, web.api_document)),
+        Route("/api/search", _sync(web, web.api_search)),
+        Route("/api/entities/{id:path}", _sync(web, web.api_entity)),
+        Route("/api/errors", _sync(web, web.api_errors)),
+        Route("/api/openapi.json", _sync(web, web.api_openapi)),
         Route("/api/ingest", web.api_ingest, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("newstrace.web", "static")]), name="static"),
     ]
@@ -560,10 +687,10 @@ def create_app(
             HTTPException: on_http_error,
             params.ParamError: on_param_error,
             FileNotFoundError: on_missing_store,
+            sqlite3.OperationalError: on_sqlite,
             Exception: on_crash,
         },
         lifespan=lifespan,
     )
     app.state.web = web
     return SecureApp(app, web)
-

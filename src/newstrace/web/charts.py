@@ -131,16 +131,22 @@ def timeline(
         day = parse_day(doc.get("date"))
         y = lane_y.get(str(doc.get("outlet") or "unknown outlet"), lane_y[rows[0]] if rows else top)
         x, y = place(scale.x(day) if day else undated_x, y)
-        title = " · ".join((str(doc.get("outlet") or "unknown outlet"), str(doc.get("date") or "undated"),
-                            str(doc.get("title") or doc["id"])))
+        title = " · ".join(
+            (
+                str(doc.get("outlet") or "unknown outlet"),
+                str(doc.get("date") or "undated"),
+                str(doc.get("title") or doc["id"]),
+            )
+        )
         cls = "copy" if doc.get("is_copy") else "doc"
         chart.marks.append(Mark(x, y, _doc_href(str(doc["id"])), clean(title), cls))
     for ev in events:
         day = parse_day(ev.get("date"))
         x, y = place(scale.x(day) if day else undated_x, lane_y["events"])
         href = _doc_href(str(ev["doc_id"])) if ev.get("doc_id") else None
-        chart.marks.append(Mark(x, y, href, clean(f"{ev.get('date') or 'undated'} · {ev.get('text') or ''}"),
-                                "event"))
+        chart.marks.append(
+            Mark(x, y, href, clean(f"{ev.get('date') or 'undated'} · {ev.get('text') or ''}"), "event")
+        )
     base = top + lane_h * max(1, len(rows)) + 14
     chart.ticks = [Label(x, base, label, "tick") for x, label in scale.ticks()]
     if any(not parse_day(x.get("date")) for x in [*documents, *events]):
@@ -193,8 +199,11 @@ def copy_map(
         y = top + row_h * outlets.index(o) + row_h / 2
         pos[str(d["id"])] = (x, y)
         title = f"{o} · {d.get('date') or 'undated'} · {d.get('title') or d['id']}"
-        chart.marks.append(Mark(x, y, _doc_href(str(d["id"])), clean(title),
-                                "node external" if d.get("external") else "node"))
+        chart.marks.append(
+            Mark(
+                x, y, _doc_href(str(d["id"])), clean(title), "node external" if d.get("external") else "node"
+            )
+        )
     for c in copies:
         a, b = pos.get(str(c.get("origin_id"))), pos.get(str(c.get("doc_id")))
         if a is None or b is None or a == b:
@@ -206,10 +215,16 @@ def copy_map(
         bow = min(40.0, 0.25 * length)
         cx, cy = mx + (y1 - y2) / length * bow, my - (x2 - x1) / length * bow
         # Stop short of the target circle so the arrow head stays visible.
-        ex, ey = x2 - (x2 - cx) / max(1.0, math.hypot(x2 - cx, y2 - cy)) * 8, y2 - (y2 - cy) / max(
-            1.0, math.hypot(x2 - cx, y2 - cy)) * 8
-        chart.edges.append(Edge(f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-                                clean(f"{c.get('doc_id')} copied {c.get('origin_id')}")))
+        ex, ey = (
+            x2 - (x2 - cx) / max(1.0, math.hypot(x2 - cx, y2 - cy)) * 8,
+            y2 - (y2 - cy) / max(1.0, math.hypot(x2 - cx, y2 - cy)) * 8,
+        )
+        chart.edges.append(
+            Edge(
+                f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
+                clean(f"{c.get('doc_id')} copied {c.get('origin_id')}"),
+            )
+        )
     return chart
 
 

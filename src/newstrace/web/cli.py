@@ -23,13 +23,22 @@ def register(subparsers: Any) -> None:
     """Add ``serve`` to the ``newstrace`` command."""
     p = subparsers.add_parser("serve", help="browse the store in a web browser (and a JSON API)")
     p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--token-file", metavar="FILE",
-                   help="a file holding the token that enables POST /api/ingest (off without it)")
-    p.add_argument("--max-ingest-mb", type=float, default=8.0, metavar="MB",
-                   help="largest ingest request body accepted (default 8 MB)")
+    p.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help="a file holding the token that enables POST /api/ingest (off without it)",
+    )
+    p.add_argument(
+        "--max-ingest-mb",
+        type=float,
+        default=8.0,
+        metavar="MB",
+        help="largest ingest request body accepted (default 8 MB)",
+    )
     p.set_defaults(func=cmd_serve)
 
 
@@ -61,10 +70,12 @@ def read_token(path: str) -> str:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (IPv4 or IPv6)."""
-    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    family, _, _, _, addr = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    """A listening TCP socket on ``host:port`` (IPv4 or IPv6)."""
+    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    family, kind, proto, _, addr = infos[0]
+    # The protocol must be given: asyncio sets TCP_NODELAY on accepted connections only when the socket
+    # says IPPROTO_TCP, and without it every keep-alive response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(addr)
     sock.listen(128)
@@ -88,24 +99,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         return _error(f"--port must be between 0 and 65535, got {args.port}")
     loopback = _is_loopback(args.host)
-    app = create_app(args.db, token, allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None,
-                     max_ingest_bytes=int(args.max_ingest_mb * 1024 * 1024))
+    app = create_app(
+        args.db,
+        token,
+        allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None,
+        max_ingest_bytes=int(args.max_ingest_mb * 1024 * 1024),
+    )
     try:
         sock = bind(args.host, args.port)
     except OSError as e:
         return _error(f"cannot listen on {args.host}:{args.port}: {e}")
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    print(f"newstrace: serving {safe(os.path.abspath(args.db))} at http://{shown}:{port}/ (Ctrl-C to stop)",
-          flush=True)
+    print(
+        f"newstrace: serving {safe(os.path.abspath(args.db))} at http://{shown}:{port}/ (Ctrl-C to stop)",
+        flush=True,
+    )
     if not loopback:
-        print("newstrace: warning: listening beyond this machine; anyone who can reach it can read the store",
-              file=sys.stderr)
+        print(
+            "newstrace: warning: listening beyond this machine; anyone who can reach it can read the store",
+            file=sys.stderr,
+        )
     if token is not None:
         print("newstrace: POST /api/ingest is enabled (bearer token)", file=sys.stderr)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, server_header=False, proxy_headers=False,
-        limit_concurrency=128, timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
+        app,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        limit_concurrency=128,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
     )
     server = uvicorn.Server(config)
     try:

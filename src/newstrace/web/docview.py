@@ -103,11 +103,14 @@ def layout(
     spans: list[_Span] = []
     points: list[tuple[int, int, Run]] = []  # (position, order, badge)
     anchors: set[int] = set()
+    quote_anchors: set[int] = set()
     for q in doc.get("quotes") or ():
         s, e = _int(q.get("start")), _int(q.get("end"))
         speaker = q.get("speaker")
         spans.append(_Span(s, e, "quote", title=f"quoted: {clean(speaker)}" if speaker else "quoted"))
-        points.append((s, 1, Run("anchor", id=f"q{s}")))
+        if s not in quote_anchors:
+            quote_anchors.add(s)
+            points.append((s, 1, Run("anchor", id=f"q{s}")))
         if speaker:
             points.append((s, 3, Run("speaker", text=clean(speaker), href=entity_href(speaker, key))))
     for ent in doc.get("entities") or ():
@@ -129,8 +132,19 @@ def layout(
             verb = "quote shared with" if kind == "shared_quote" else "copied from"
             spans.append(_Span(s, e, "copied", target, clean(f"{verb} {who}")))
             anchors.add(s)
-            points.append((s, 2, Run("copy", text=clean(f"{verb} {who}"), href=target,
-                                     title=clean(str(info.get("title") or origin)), cls=kind)))
+            points.append(
+                (
+                    s,
+                    2,
+                    Run(
+                        "copy",
+                        text=clean(f"{verb} {who}"),
+                        href=target,
+                        title=clean(str(info.get("title") or origin)),
+                        cls=kind,
+                    ),
+                )
+            )
         if p.get("other_id") == doc_id:
             s, e = _int(p.get("other_start")), _int(p.get("other_end"))
             spans.append(_Span(s, e, "source", title="copied by another page"))
@@ -282,7 +296,7 @@ def _range_runs(
         while bi < len(badges) and badges[bi][0] <= p:
             runs.append(badges[bi][2])
             bi += 1
-        piece = clean(text[p:min(q, e)])
+        piece = clean(text[p : min(q, e)])
         last = runs[-1] if runs else None
         if last is not None and last.t == "text" and (last.cls, last.href, last.title) == (cls, href, title):
             runs[-1] = Run("text", last.text + piece, cls, href, None, title)

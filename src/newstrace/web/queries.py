@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,18 +18,22 @@ from typing import Any
 from ..corpus.store import Store
 
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+SUMMARY_SCAN = 5000  # quotes counted for an entity's per-outlet summary (the latest ones)
+SUMMARY_CACHE = 512  # entity summaries kept (per store state)
 
 
 class Reader:
     """Per-thread read-only ``Store`` connections to one store file, and the queries the app runs."""
 
-    def __init__(self, db: str, entity_key: Callable[[str], str]) -> None:
+    def __init__(self, db: str, entity_key: Callable[[str], str], budget: float = 5.0) -> None:
         self.db = db
         self._key = entity_key
+        self.budget = budget
         self._local = threading.local()
         self._lock = threading.Lock()
         self._stores: list[Store] = []
         self._names: tuple[tuple[int, int], dict[str, tuple[list[str], list[str]]]] | None = None
+        self._summaries: dict[tuple[str, tuple[int, int]], list[dict[str, Any]]] = {}
 
     def store(self) -> Store:
         s: Store | None = getattr(self._local, "store", None)
@@ -36,10 +41,23 @@ class Reader:
             if not Path(self.db).exists():
                 raise FileNotFoundError(f"{self.db}: no such store")
             s = Store(self.db, readonly=True)
+            s.con.set_progress_handler(self._over_budget, 1000)
             self._local.store = s
             with self._lock:
                 self._stores.append(s)
         return s
+
+    def begin(self) -> None:
+        """Start a request's budget: SQLite work past ``budget`` seconds is interrupted (a 503).
+
+        FTS ranking cost grows with the number of matches (a very common word on a large store), so the
+        budget, not the query text, is what bounds the cost of one request.
+        """
+        self._local.deadline = time.monotonic() + self.budget
+
+    def _over_budget(self) -> int:
+        deadline = getattr(self._local, "deadline", None)
+        return 1 if deadline is not None and time.monotonic() > deadline else 0
 
     def close(self) -> None:
         with self._lock:
@@ -116,7 +134,7 @@ class Reader:
     def body_outlet(self, doc_id: str, pos: int) -> str | None:
         """The outlet credited for the body section holding ``pos`` (a republished wire story's owner)."""
         value = self._one(
-            'SELECT outlet FROM layers WHERE doc_id = ? AND kind = \'body\' AND start <= ? AND "end" > ? '
+            "SELECT outlet FROM layers WHERE doc_id = ? AND kind = 'body' AND start <= ? AND \"end\" > ? "
             "AND outlet IS NOT NULL LIMIT 1",
             (doc_id, pos, pos),
         )
@@ -132,8 +150,10 @@ class Reader:
     # ----------------------------------------------------------------------------------- entities
 
     def _version(self) -> tuple[int, int]:
-        return (int(self._one("SELECT COALESCE(MAX(seq), 0) FROM documents") or 0),
-                int(self._one("SELECT COUNT(*) FROM revisions") or 0))
+        return (
+            int(self._one("SELECT COALESCE(MAX(seq), 0) FROM documents") or 0),
+            int(self._one("SELECT COUNT(*) FROM revisions") or 0),
+        )
 
     def names_for(self, key: str) -> tuple[list[str], list[str]]:
         """(speaker names, entity names) whose canonical key is ``key``.
@@ -157,7 +177,12 @@ class Reader:
         return cached[1].get(key, ([], []))
 
     def entity(self, key: str, limit: int, offset: int) -> dict[str, Any] | None:
-        """Everything stored about the referent ``key``: its quotes across outlets, pages naming it."""
+        """Everything stored about the referent ``key``: its quotes across outlets, pages naming it.
+
+        Costs stay bounded for people quoted thousands of times: pages walk the speaker index in storage
+        order (newest first, no sort of all quotes), and the per-outlet summary counts the latest
+        ``SUMMARY_SCAN`` quotes once per store state.
+        """
         speakers, names = self.names_for(key)
         if not speakers and not names:
             return None
@@ -171,27 +196,23 @@ class Reader:
             quotes = self._rows(
                 'SELECT q.doc_id, q.start, q."end", q.text, q.speaker, q.cue, d.outlet, d.title, d.published '
                 f"FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE {where} "
-                "ORDER BY d.published DESC, d.seq, q.start LIMIT ? OFFSET ?",
+                "ORDER BY q.rowid DESC LIMIT ? OFFSET ?",
                 [*speakers, limit, offset],
             )
             for q in quotes:
                 q["credited"] = self.body_outlet(q["doc_id"], q["start"]) or q["outlet"]
-            by_outlet = self._rows(
-                "SELECT d.outlet AS outlet, COUNT(*) AS quotes FROM quotes q "
-                f"JOIN documents d ON d.id = q.doc_id WHERE {where} "
-                "GROUP BY d.outlet ORDER BY quotes DESC LIMIT 100",
-                speakers,
-            )
+            by_outlet = self._by_outlet(key, speakers)
         documents: list[dict[str, Any]] = []
         mentioned_in = 0
         types: dict[str, int] = {}
         for name in names:
-            mentioned_in += int(self._one("SELECT COUNT(*) FROM entities WHERE name = ? COLLATE NOCASE",
-                                          (name,)) or 0)
+            mentioned_in += int(
+                self._one("SELECT COUNT(*) FROM entities WHERE name = ? COLLATE NOCASE", (name,)) or 0
+            )
             for r in self._rows(
                 "SELECT e.doc_id, e.name, e.type, e.mentions, d.outlet, d.title, d.published FROM entities e "
                 "JOIN documents d ON d.id = e.doc_id WHERE e.name = ? COLLATE NOCASE "
-                "ORDER BY e.mentions DESC, d.seq LIMIT ?",
+                "ORDER BY e.rowid DESC LIMIT ?",
                 (name, limit),
             ):
                 documents.append(r)
@@ -204,8 +225,27 @@ class Reader:
             "quote_count": total,
             "quotes": quotes,
             "quotes_by_outlet": by_outlet,
+            "quotes_by_outlet_scanned": min(total, SUMMARY_SCAN),
             "mentioned_in": mentioned_in,
             "documents": documents[:limit],
             "limit": limit,
             "offset": offset,
         }
+
+    def _by_outlet(self, key: str, speakers: list[str]) -> list[dict[str, Any]]:
+        version = self._version()
+        cached = self._summaries.get((key, version))
+        if cached is not None:
+            return cached
+        marks = ",".join("?" * len(speakers))
+        rows = self._rows(
+            "SELECT d.outlet AS outlet, COUNT(*) AS quotes FROM quotes q JOIN documents d ON d.id = q.doc_id "
+            f"WHERE q.rowid IN (SELECT rowid FROM quotes WHERE speaker COLLATE NOCASE IN ({marks}) "
+            "ORDER BY rowid DESC LIMIT ?) GROUP BY d.outlet ORDER BY quotes DESC, d.outlet LIMIT 100",
+            [*speakers, SUMMARY_SCAN],
+        )
+        with self._lock:
+            self._summaries[(key, version)] = rows
+            while len(self._summaries) > SUMMARY_CACHE:
+                self._summaries.pop(next(iter(self._summaries)))
+        return rows
