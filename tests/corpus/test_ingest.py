@@ -203,3 +203,26 @@ def test_ingest_reads_while_an_ingest_writes(tmp_path: Path, workers: int) -> No
     assert seen == sorted(seen)
     with Store(db, readonly=True) as s:
         assert s.count() == 30
+
+
+def test_changed_page_is_a_new_revision_and_the_copy_index_follows(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    body = text[text.index("MOSCOW, March 14. /TASS/.") : text.index("the Kremlin said.") + 17]
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a_tass.txt").write_text("Withdrawal ordered\n\n" + body, encoding="utf-8")
+    (src / "b_page.txt").write_text("Unrelated page about something else entirely\n\nNothing to see here, "
+                                  "only a few words that no other page has ever printed anywhere.\n",
+                                  encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    ingest([str(src)], db, workers=1, progress=False)
+    assert provenance(db, "b_page")["copied"] == []
+    # The page under the same id now republishes the wire story: a revision, and a copy.
+    (src / "b_page.txt").write_text("Republished\n\n" + body, encoding="utf-8")
+    report = ingest([str(src)], db, workers=1, progress=False)
+    assert (report.revised, report.unchanged) == (1, 1)
+    with Store(db, readonly=True) as s:
+        assert s.info("b_page")["revision"] == 2  # type: ignore[index]
+        assert s.con.execute("SELECT COUNT(*) FROM revisions WHERE id = 'b_page'").fetchone()[0] == 1
+    copied = provenance(db, "b_page")["copied"]
+    assert copied and {p["origin_id"] for p in copied} == {"a_tass"}

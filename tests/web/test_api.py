@@ -388,7 +388,10 @@ def test_a_short_token_is_refused(corpus: Corpus) -> None:
         create_app(corpus.db, "short")
 
 
-def test_a_request_over_its_query_budget_is_interrupted(corpus: Corpus, stories: FakeStories) -> None:
+def test_a_request_over_its_query_budget_is_interrupted(
+    corpus: Corpus, stories: FakeStories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newstrace.web.queries.PROGRESS_EVERY", 1)  # check at every step: a tiny store
     c = TestClient(create_app(corpus.db, stories=stories, query_budget=0.0))
     r = c.get("/api/search", params={"q": "Syria"})
     assert r.status_code == 503 and "narrow it down" in r.json()["error"]

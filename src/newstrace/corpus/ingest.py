@@ -221,17 +221,20 @@ def ingest(
     return report
 
 
-_loaded: dict[str, tuple[int, CopyIndex]] = {}
+_loaded: dict[str, tuple[tuple[int, int], CopyIndex]] = {}
 
 
 def copy_index(store: Store) -> CopyIndex:
     """The store's copy index, kept in memory per store file while the store does not change."""
-    last = store.con.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0]
+    row = store.con.execute(
+        "SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(revision), 0) FROM documents"
+    ).fetchone()
+    version = (int(row[0]), int(row[1]))  # a new document raises the first, a revision the second
     cached = _loaded.get(store.path)
-    if cached is not None and cached[0] == last:
+    if cached is not None and cached[0] == version:
         return cached[1]
     index = CopyIndex(store)
-    _loaded[store.path] = (int(last), index)
+    _loaded[store.path] = (version, index)
     return index
 
 

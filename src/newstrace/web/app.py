@@ -48,7 +48,8 @@ log = logging.getLogger(__name__)
 
 MAX_INGEST_BYTES = 8 * 1024 * 1024
 MAX_INGEST_RECORDS = 2000
-MAX_STORY_DOCUMENTS = 500
+MAX_STORY_DOCUMENTS = 500  # a story page shows at most this many documents …
+MAX_STORY_ITEMS = 1000  # … and this many copies, events and timeline entries (bounded rendering cost)
 _WORDS = re.compile(r"\w+")
 
 
@@ -221,7 +222,7 @@ class Web:
 
     def _story_context(self, story: Mapping[str, Any]) -> dict[str, Any]:
         comparison = story.get("comparison") or {}
-        copies = [c for c in comparison.get("copies") or () if isinstance(c, Mapping)]
+        copies = [c for c in comparison.get("copies") or () if isinstance(c, Mapping)][:MAX_STORY_ITEMS]
         doc_ids = [str(d) for d in list(story.get("documents") or [])[:MAX_STORY_DOCUMENTS]]
         origins = {str(c.get("origin_id")) for c in copies}
         infos = self.reader.infos([*doc_ids, *origins])
@@ -258,7 +259,7 @@ class Web:
             if o not in lanes:
                 lanes.append(o)
         events = []
-        for ev in story.get("events") or ():
+        for ev in list(story.get("events") or ())[:MAX_STORY_ITEMS]:
             if not isinstance(ev, Mapping):
                 continue
             words = [ev.get("actor"), ev.get("action"), ev.get("target")]
@@ -318,7 +319,7 @@ class Web:
                 for c in copies
             ],
             "events": events,
-            "timeline": [t for t in story.get("timeline") or () if isinstance(t, Mapping)][:1000],
+            "timeline": [t for t in story.get("timeline") or () if isinstance(t, Mapping)][:MAX_STORY_ITEMS],
             "statements": self._aligned(story.get("statements") or (), infos),
             "independent": comparison.get("independent_reports"),
             "omissions": omission_rows,

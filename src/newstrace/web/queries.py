@@ -20,6 +20,7 @@ from ..corpus.store import Store
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 SUMMARY_SCAN = 5000  # quotes counted for an entity's per-outlet summary (the latest ones)
 SUMMARY_CACHE = 512  # entity summaries kept (per store state)
+PROGRESS_EVERY = 1000  # SQLite VM steps between two checks of the request's time budget
 
 
 class Reader:
@@ -41,7 +42,7 @@ class Reader:
             if not Path(self.db).exists():
                 raise FileNotFoundError(f"{self.db}: no such store")
             s = Store(self.db, readonly=True)
-            s.con.set_progress_handler(self._over_budget, 1000)
+            s.con.set_progress_handler(self._over_budget, PROGRESS_EVERY)
             self._local.store = s
             with self._lock:
                 self._stores.append(s)

@@ -52,6 +52,6 @@ def external_url(url: str | None) -> str | None:
     return url
 
 
-def path_part(s: str) -> str:
+def path_part(s: object) -> str:
     """One URL path segment for an id (slashes kept: routes take ids with slashes)."""
-    return quote(s, safe="/")
+    return quote(str(s), safe="/")

@@ -1,0 +1,601 @@
+"""Latency of the web app's main pages and API calls on a 100,000-document store, under bounded local load.
+
+The store is built directly through ``Store.put`` from synthetic *analysed* documents (full analysis of
+100,000 pages would take hours here and is not what is measured): their sentences, quotes and speakers
+are resampled from PolNeAR (../shared/data/polnear, train+dev), grouped into ~10,000 stories in which
+some pages copy paragraphs of the story's first page verbatim (stored as copied passages), with reader
+comments on a third of the pages. The build is cached (``--db``) and reused while its parameters match.
+
+Stories: the stories subsystem's ``list_stories``/``get_story``/``story_of`` when it is installed and
+finds stories in the store; otherwise a provider in the same contract shape that assembles each story
+from the store on every request (its documents, quotes, copies), which is what is measured then.
+
+The server runs in its own process (uvicorn, as ``newstrace serve`` runs it); this process is the client:
+a fixed number of requests per endpoint (after a warm-up), from ``--concurrency`` threads, each with its
+own keep-alive connection, in a shuffled order. Client-side latency, in milliseconds.
+
+    python benchmarks/web.py [--docs 100000] [--requests 200] [--concurrency 1,4] [--rebuild]
+
+Target: p95 < 100 ms for a story page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from newstrace.analysis.entities import canonical_key
+from newstrace.analysis.outlets import registry
+from newstrace.corpus.store import Store
+from newstrace.model import Comment, Document, Entity, Layer, Mention, Quote
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_VERSION = 1
+OUTLETS = [
+    "AP",
+    "Reuters",
+    "AFP",
+    "TASS",
+    "Xinhua",
+    "RT",
+    "BBC",
+    "CNN",
+    "FoxNews",
+    "NYT",
+    "WaPo",
+    "WSJ",
+    "USAToday",
+    "Guardian",
+    "AlJazeera",
+    "DW",
+    "France24",
+    "NPR",
+    "Bloomberg",
+    "LATimes",
+]
+ORIGIN_OUTLETS = ["AP", "Reuters", "AFP", "TASS", "Xinhua"]
+PLACES = [
+    "Washington",
+    "Iowa",
+    "New Hampshire",
+    "Ohio",
+    "Florida",
+    "New York",
+    "Syria",
+    "Russia",
+    "China",
+    "Mexico",
+    "Texas",
+    "California",
+    "Virginia",
+    "Nevada",
+    "South Carolina",
+]
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+_NAME = re.compile(r"\A[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+){1,2}\Z")
+
+
+# ------------------------------------------------------------------------------------------ corpus
+
+
+class Pool:
+    """Real sentences, quotations, speakers and titles from PolNeAR to resample from."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.sentences: list[str] = []
+        self.titles: list[str] = []
+        self.quotes: list[str] = []
+        speakers: Counter[str] = Counter()
+        texts = []
+        for split in ("train", "dev"):
+            texts += sorted((data_dir / split / "text").glob("*.txt"))
+        if not texts:
+            raise SystemExit(f"no PolNeAR texts under {data_dir} (give --data-dir)")
+        for path in texts:
+            text = path.read_text(encoding="utf-8")
+            head, _, body = text.partition("\n")
+            if 3 <= len(head.split()) <= 16:
+                self.titles.append(head.strip())
+            for para in body.split("\n"):
+                for s in _SENT.split(para.strip()):
+                    if 6 <= len(s.split()) <= 45:
+                        self.sentences.append(s.strip())
+            ann = sorted((data_dir / path.parent.parent.name / "attributions").glob(path.stem + "_*.ann"))
+            if not ann:
+                continue
+            for line in ann[0].read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                if len(parts) < 3:
+                    continue
+                label = parts[1].split(" ")[0]
+                span = parts[2].strip()
+                if label == "Source" and _NAME.match(span):
+                    speakers[span] += 1
+                elif label == "Content" and 6 <= len(span.split()) <= 40 and "\n" not in span:
+                    self.quotes.append(span.strip("“”\"' "))
+        self.speakers = [s for s, n in speakers.most_common(400) if n >= 2]
+        self.vocabulary = sorted(
+            {w.lower() for s in self.sentences[:20000] for w in re.findall(r"[A-Za-z]{5,}", s)}
+        )
+
+
+class Page:
+    """Text assembled piece by piece, keeping the offsets of what was put in."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+
+    def add(self, s: str, sep: str = "\n\n") -> tuple[int, int]:
+        if self.parts:
+            self.parts.append(sep)
+            self.pos += len(sep)
+        start = self.pos
+        self.parts.append(s)
+        self.pos += len(s)
+        return start, self.pos
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _paragraph(rng: random.Random, pool: Pool) -> str:
+    return " ".join(rng.choice(pool.sentences) for _ in range(rng.randint(2, 4)))
+
+
+def _quote_paragraph(
+    rng: random.Random, pool: Pool, speaker: str
+) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    content = rng.choice(pool.quotes)
+    lead = rng.choice(pool.sentences) + " “"
+    text = f"{lead}{content},” {speaker} said."
+    q = (len(lead), len(lead) + len(content))
+    s = text.rindex(speaker)
+    return text, q, (s, s + len(speaker))
+
+
+def make_document(
+    rng: random.Random,
+    pool: Pool,
+    doc_id: str,
+    outlet: str,
+    published: date,
+    headline: str,
+    core: list[tuple[str, str, int, int]],
+    speakers: list[str],
+) -> tuple[Document, list[dict[str, Any]], list[tuple[str, int, int]]]:
+    """One analysed page: headline, body (own paragraphs, quotes, paragraphs copied from ``core``),
+    boilerplate and sometimes comments. Returns the document, its copied passages, and its paragraphs
+    (text, start, end) for pages that will copy it."""
+    page = Page()
+    layers: list[Layer] = []
+    quotes: list[Quote] = []
+    mentions: dict[str, list[Mention]] = defaultdict(list)
+    passages: list[dict[str, Any]] = []
+    paragraphs: list[tuple[str, int, int]] = []
+    h = page.add(headline)
+    layers.append(Layer("headline", *h))
+    body: list[tuple[int, int]] = []
+    plan: list[Any] = [("own", None)] * rng.randint(3, 6) + [("quote", s) for s in speakers]
+    plan += [("copy", c) for c in core]
+    rng.shuffle(plan)
+    for kind, arg in plan:
+        if kind == "own":
+            text = _paragraph(rng, pool)
+            span = page.add(text)
+        elif kind == "quote":
+            text, (qs, qe), (ss, se) = _quote_paragraph(rng, pool, arg)
+            span = page.add(text)
+            quotes.append(Quote(span[0] + qs, span[0] + qe, text[qs:qe], arg, None, "said"))
+            mentions[arg].append(Mention(span[0] + ss, span[0] + se))
+        else:
+            text, origin_id, o_start, o_end = arg
+            span = page.add(text)
+            passages.append(
+                {
+                    "start": span[0],
+                    "end": span[1],
+                    "other_id": origin_id,
+                    "other_start": o_start,
+                    "other_end": o_end,
+                    "similarity": 1.0,
+                    "kind": "copy",
+                }
+            )
+        body.append(span)
+        paragraphs.append((text, *span))
+    layers.append(Layer("body", body[0][0], body[-1][1], outlet=outlet))
+    bp = page.add(f"© {published.year} {outlet}. All rights reserved. Share this article.")
+    layers.append(Layer("boilerplate", *bp))
+    comments: list[Comment] = []
+    if rng.random() < 0.33:
+        for n in range(1, rng.randint(2, 7)):
+            parent = rng.choice([None, None, *[c.id for c in comments]])
+            span = page.add(f"{n}. {rng.choice(pool.sentences)}")
+            comments.append(Comment(n, parent, str(n), None, *span))
+            layers.append(Layer("comment", *span, comment=n))
+    text = page.text
+    entities = []
+    for i, (name, ms) in enumerate(mentions.items(), 1):
+        entities.append(Entity(f"e{i}", name, "person", (), tuple(ms)))
+    for place in PLACES:
+        at = text.find(place)
+        if at >= 0:
+            entities.append(
+                Entity(f"e{len(entities) + 1}", place, "place", (), (Mention(at, at + len(place)),))
+            )
+    doc = Document(
+        id=doc_id,
+        text=text,
+        outlet=outlet,
+        title=headline,
+        published=published.isoformat(),
+        url=f"https://example.com/{outlet.lower()}/{doc_id}",
+        source=f"bench:{doc_id}",
+        format="jsonl",
+        layers=tuple(layers),
+        comments=tuple(comments),
+        quotes=tuple(quotes),
+        entities=tuple(entities),
+    )
+    return doc, passages, paragraphs
+
+
+def build(db: Path, n_docs: int, pool: Pool, seed: int = 7) -> list[dict[str, Any]]:
+    """Write ``n_docs`` synthetic analysed documents in stories into a fresh store; returns the stories."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    stories: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    day0 = date(2015, 11, 8)
+    with Store(db) as store:
+        store.con.execute("PRAGMA synchronous=OFF")  # a throwaway benchmark store: durability not needed
+        made = 0
+        while made < n_docs:
+            sid = f"story-{len(stories):05d}"
+            size = min(rng.randint(3, 17), n_docs - made)
+            d0 = day0 + timedelta(days=rng.randrange(366))
+            title = rng.choice(pool.titles)
+            star = rng.choice(pool.speakers)
+            ids = []
+            core: list[tuple[str, str, int, int]] = []
+            for k in range(size):
+                doc_id = f"{sid}-{k:02d}"
+                outlet = rng.choice(ORIGIN_OUTLETS) if k == 0 else rng.choice(OUTLETS)
+                when = d0 if k == 0 else d0 + timedelta(days=rng.randint(0, 4))
+                headline = title if k == 0 else rng.choice([title, rng.choice(pool.titles)])
+                speakers = [star] + ([rng.choice(pool.speakers)] if rng.random() < 0.7 else [])
+                if k > 0 and rng.random() < 0.5:
+                    speakers = speakers[1:] + [star] if rng.random() < 0.5 else speakers
+                copy_now = (
+                    rng.sample(core, k=min(len(core), rng.randint(1, 2)))
+                    if k > 0 and rng.random() < 0.5
+                    else []
+                )
+                doc, passages, paras = make_document(
+                    rng, pool, doc_id, outlet, when, headline, copy_now, speakers
+                )
+                if k == 0:
+                    core = [(t, doc_id, s, e) for t, s, e in paras[:3]]
+                store.put(doc, passages)
+                ids.append(doc_id)
+                made += 1
+                if made % 10000 == 0:
+                    rate = made / (time.perf_counter() - started)
+                    print(f"  built {made:,} documents ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+            stories.append({"id": sid, "title": title, "documents": ids, "published": d0.isoformat()})
+        for i in range(50):
+            store.record_error(f"bench-input-{i:03d}.html", "empty input (no text)")
+        store.set_meta("bench_web", json.dumps({"version": BUILD_VERSION, "docs": n_docs, "seed": seed}))
+        store.con.execute("PRAGMA optimize")
+    db.with_suffix(".stories.json").write_text(json.dumps(stories), encoding="utf-8")
+    return stories
+
+
+# ----------------------------------------------------------------------------------------- stories
+
+
+class BenchStories:
+    """Stories in the contract's shape, assembled from the store on each request (no cache)."""
+
+    available = True
+
+    def __init__(self, stories: list[dict[str, Any]]) -> None:
+        self.order = sorted(stories, key=lambda s: (s["published"], s["id"]), reverse=True)
+        self.by_id = {s["id"]: s for s in stories}
+        self.of = {d: s["id"] for s in stories for d in s["documents"]}
+        self.reg = registry()
+
+    def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        return [x for x in (self.get_story(store, s["id"]) for s in self.order[offset : offset + limit]) if x]
+
+    def story_of(self, store: Store, doc_id: str) -> str | None:
+        return self.of.get(doc_id)
+
+    def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
+        s = self.by_id.get(story_id)
+        if s is None:
+            return None
+        ids = s["documents"]
+        marks = ",".join("?" * len(ids))
+        con = store.con
+        docs = {
+            r["id"]: dict(r)
+            for r in con.execute(
+                f"SELECT id, outlet, title, published FROM documents WHERE id IN ({marks})", ids
+            )
+        }
+        statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in con.execute(
+            f'SELECT doc_id, start, "end", text, speaker FROM quotes WHERE doc_id IN ({marks}) '
+            "AND speaker IS NOT NULL ORDER BY doc_id, start",
+            ids,
+        ):
+            statements[r["speaker"]].append(
+                {"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]}
+            )
+        copies = sorted(
+            {
+                (r[0], r[1])
+                for r in con.execute(
+                    f"SELECT doc_id, other_id FROM passages WHERE doc_id IN ({marks}) AND kind = 'copy'", ids
+                )
+            }
+        )
+        ordered = sorted(ids, key=lambda d: (docs.get(d, {}).get("published") or "", d))
+        outlets = Counter(docs[d]["outlet"] for d in ordered if d in docs)
+        events = [
+            {
+                "actor": sp,
+                "action": "said",
+                "target": None,
+                "place": None,
+                "date": docs.get(q[0]["doc_id"], {}).get("published"),
+                "doc_id": q[0]["doc_id"],
+                "start": q[0]["start"],
+                "end": q[0]["end"],
+            }
+            for sp, q in list(statements.items())[:5]
+        ]
+        timeline = [
+            {"date": docs[d]["published"], "kind": "document", "doc_id": d, "text": docs[d]["title"]}
+            for d in ordered
+            if d in docs
+        ]
+        timeline += [
+            {"date": e["date"], "kind": "event", "doc_id": e["doc_id"], "text": f"{e['actor']} said"}
+            for e in events
+        ]
+        return {
+            "id": story_id,
+            "title": s["title"],
+            "documents": ordered,
+            "outlets": list(outlets),
+            "events": events,
+            "statements": [{"speaker": k, "quotes": v} for k, v in statements.items()],
+            "timeline": sorted(timeline, key=lambda t: t["date"] or ""),
+            "comparison": {
+                "outlets": [
+                    {"outlet": o, "documents": n, "state": getattr(self.reg.get(o), "state", None)}
+                    for o, n in outlets.most_common()
+                ],
+                "copies": [{"doc_id": a, "origin_id": b} for a, b in copies],
+                "independent_reports": len(ids) - len({a for a, _ in copies}),
+                "omissions": {},
+            },
+        }
+
+
+def provider_for(db: Path, choice: str) -> tuple[Any, str]:
+    if choice in ("auto", "real"):
+        try:
+            from newstrace.stories import store as real  # type: ignore[import-not-found,unused-ignore]
+
+            with Store(db, readonly=True) as s:
+                if real.list_stories(s, limit=1):
+                    return None, "stories subsystem"
+        except Exception as e:  # not installed, or no stories in this store
+            if choice == "real":
+                raise SystemExit(f"--stories real: {e}") from e
+    stories = json.loads(db.with_suffix(".stories.json").read_text(encoding="utf-8"))
+    return BenchStories(stories), "contract-shaped provider assembled from the store per request"
+
+
+# ------------------------------------------------------------------------------------------ server
+
+
+def serve(db: Path, stories_choice: str) -> None:
+    """Child process: the app on uvicorn on a free port of 127.0.0.1; prints the port, then serves."""
+    import uvicorn
+
+    from newstrace.web import create_app
+    from newstrace.web.cli import bind
+
+    provider, label = provider_for(db, stories_choice)
+    app = create_app(str(db), stories=provider, allowed_hosts=["127.0.0.1", "localhost"])
+    sock = bind("127.0.0.1", 0)
+    print(json.dumps({"port": sock.getsockname()[1], "stories": label}), flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, limit_concurrency=128)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def start_server(db: Path, stories_choice: str) -> tuple[subprocess.Popen[str], int, str]:
+    cmd = [sys.executable, __file__, "--db", str(db), "--stories", stories_choice, "--serve"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        raise SystemExit("the server did not start")
+    info = json.loads(line)
+    return proc, int(info["port"]), str(info["stories"])
+
+
+# ------------------------------------------------------------------------------------------ client
+
+
+def endpoints(db: Path, rng: random.Random) -> dict[str, Any]:
+    """Each endpoint with a function giving a fresh URL for it."""
+    stories = json.loads(db.with_suffix(".stories.json").read_text(encoding="utf-8"))
+    story_ids = [s["id"] for s in stories]
+    with Store(db, readonly=True) as s:
+        n = s.count()
+        doc_ids = [r[0] for r in s.con.execute("SELECT id FROM documents WHERE seq % 97 = 0")]
+        speakers = [r[0] for r in s.con.execute("SELECT DISTINCT speaker FROM quotes LIMIT 2000")]
+        words = [
+            r[0]
+            for r in s.con.execute("SELECT title FROM documents WHERE seq % 251 = 0 AND title IS NOT NULL")
+        ]
+    vocab = sorted({w.lower() for t in words for w in re.findall(r"[A-Za-z]{5,}", t)})
+    keys = [canonical_key(x) for x in speakers]
+
+    def doc() -> str:
+        return quote(rng.choice(doc_ids), safe="")
+
+    def q() -> str:
+        return urlencode({"q": " ".join(rng.sample(vocab, k=rng.choice((1, 2))))})
+
+    return {
+        "_docs": n,
+        "/ (stories list)": lambda: "/",
+        "/stories/{id}": lambda: "/stories/" + rng.choice(story_ids),
+        "/documents/{id}": lambda: "/documents/" + doc(),
+        "/search?q=": lambda: "/search?" + q(),
+        "/entities/{id}": lambda: "/entities/" + rng.choice(keys),
+        "/errors": lambda: "/errors",
+        "/api/stories/{id}": lambda: "/api/stories/" + rng.choice(story_ids),
+        "/api/documents/{id}": lambda: "/api/documents/" + doc(),
+        "/api/documents/{id}/provenance": lambda: f"/api/documents/{doc()}/provenance",
+        "/api/search?q=": lambda: "/api/search?" + q(),
+        "/api/entities/{id}": lambda: "/api/entities/" + rng.choice(keys),
+    }
+
+
+def run_load(
+    port: int, plan: list[tuple[str, str]], concurrency: int
+) -> tuple[dict[str, list[float]], Counter[str], float]:
+    import httpx
+
+    base = f"http://127.0.0.1:{port}"
+    times: dict[str, list[float]] = defaultdict(list)
+    statuses: Counter[str] = Counter()
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one(item: tuple[str, str]) -> None:
+        name, url = item
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=base, timeout=30.0)
+        t = time.perf_counter()
+        r = client.get(url)
+        _ = r.content
+        dt = (time.perf_counter() - t) * 1000
+        with lock:
+            times[name].append(dt)
+            statuses[f"{r.status_code}"] += 1
+            if r.status_code != 200:
+                print(f"  {r.status_code} {url}", file=sys.stderr)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, plan))
+    return times, statuses, time.perf_counter() - started
+
+
+def pct(xs: list[float], p: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument(
+        "--db", type=Path, default=None, help="the benchmark store (default .bench/web-<docs>.db)"
+    )
+    ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the store even if a matching one exists")
+    ap.add_argument(
+        "--requests", type=int, default=200, help="measured requests per endpoint and concurrency"
+    )
+    ap.add_argument("--warmup", type=int, default=20, help="unmeasured requests per endpoint first")
+    ap.add_argument("--concurrency", default="1,4", help="client threads, e.g. 1,4")
+    ap.add_argument("--stories", choices=("auto", "real", "synthetic"), default="auto")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    db: Path = args.db or ROOT / ".bench" / f"web-{args.docs}.db"
+    if args.serve:
+        serve(db, args.stories)
+        return
+
+    want = {"version": BUILD_VERSION, "docs": args.docs, "seed": 7}
+    have = None
+    if db.exists() and db.with_suffix(".stories.json").exists() and not args.rebuild:
+        with Store(db, readonly=True) as s:
+            have = s.get_meta("bench_web")
+    if have is None or json.loads(have) != want:
+        t = time.perf_counter()
+        print(f"building {args.docs:,} documents into {db} …", file=sys.stderr, flush=True)
+        pool = Pool(args.data_dir)
+        build(db, args.docs, pool)
+        print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    size = sum(Path(str(db) + x).stat().st_size for x in ("", "-wal") if Path(str(db) + x).exists())
+
+    proc, port, label = start_server(db, args.stories)
+    try:
+        rng = random.Random(args.seed)
+        eps = endpoints(db, rng)
+        n_docs = eps.pop("_docs")
+        print(
+            f"\nnewstrace web benchmark: {n_docs:,} documents, store {size / 1e6:,.0f} MB; stories: {label}"
+        )
+        print(
+            f"{args.requests} measured requests per endpoint (after {args.warmup} warm-up), "
+            f"server: one uvicorn process; machine: {os.cpu_count()} CPUs"
+        )
+        warm = [(name, make()) for name, make in eps.items() for _ in range(args.warmup)]
+        run_load(port, warm, 2)
+        for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
+            plan = [(name, make()) for name, make in eps.items() for _ in range(args.requests)]
+            rng.shuffle(plan)
+            times, statuses, wall = run_load(port, plan, c)
+            print(
+                f"\nconcurrency {c}: {len(plan)} requests in {wall:.1f} s ({len(plan) / wall:,.0f} req/s), "
+                f"statuses {dict(statuses)}"
+            )
+            print(f"{'endpoint':<34}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'mean ms':>9}")
+            for name in eps:
+                xs = times[name]
+                cols = (pct(xs, 50), pct(xs, 95), max(xs), statistics.fmean(xs))
+                print(f"{name:<34}" + "".join(f"{x:>9.1f}" for x in cols))
+            story = pct(times["/stories/{id}"], 95)
+            verdict = "met" if story < 100 else "NOT met"
+            print(f"target p95 < 100 ms for a story page: {story:.1f} ms ({verdict})")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
