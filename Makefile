@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt requirements-model.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit venv bench clean
+.PHONY: run test lint unit venv bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,14 +14,31 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 
 venv: $(STAMP)
 
+DEMO_DB ?= .demo/newstrace.db
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+# The demo: analyse the bundled pages (terminal view), ingest them into a store, serve the web app.
 run: $(STAMP)
-	$(BIN)/newstrace analyze demo/
+	$(BIN)/newstrace analyze demo/000_61ee9dba41562d1b.txt
+	mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/newstrace ingest demo/ --db $(DEMO_DB)
+	$(BIN)/newstrace serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (installed when missing and we may: root with apt).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "note: no chromium and no root apt: browser tests will be skipped"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint unit

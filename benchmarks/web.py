@@ -45,6 +45,7 @@ from newstrace.model import Comment, Document, Entity, Layer, Mention, Quote
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_VERSION = 1
+STORIES_KEY = "bench_web_stories"
 OUTLETS = [
     "AP",
     "Reuters",
@@ -303,10 +304,17 @@ def build(db: Path, n_docs: int, pool: Pool, seed: int = 7) -> list[dict[str, An
             stories.append({"id": sid, "title": title, "documents": ids, "published": d0.isoformat()})
         for i in range(50):
             store.record_error(f"bench-input-{i:03d}.html", "empty input (no text)")
+        store.set_meta(STORIES_KEY, json.dumps(stories))
         store.set_meta("bench_web", json.dumps({"version": BUILD_VERSION, "docs": n_docs, "seed": seed}))
         store.con.execute("PRAGMA optimize")
-    db.with_suffix(".stories.json").write_text(json.dumps(stories), encoding="utf-8")
     return stories
+
+
+def stored_stories(db: Path) -> list[dict[str, Any]]:
+    """The stories the build made (kept in the store's meta table, so the store is one file)."""
+    with Store(db, readonly=True) as s:
+        raw = s.get_meta(STORIES_KEY)
+    return list(json.loads(raw)) if raw else []
 
 
 # ----------------------------------------------------------------------------------------- stories
@@ -414,8 +422,7 @@ def provider_for(db: Path, choice: str) -> tuple[Any, str]:
         except Exception as e:  # not installed, or no stories in this store
             if choice == "real":
                 raise SystemExit(f"--stories real: {e}") from e
-    stories = json.loads(db.with_suffix(".stories.json").read_text(encoding="utf-8"))
-    return BenchStories(stories), "contract-shaped provider assembled from the store per request"
+    return BenchStories(stored_stories(db)), "contract-shaped provider assembled from the store per request"
 
 
 # ------------------------------------------------------------------------------------------ server
@@ -452,8 +459,7 @@ def start_server(db: Path, stories_choice: str) -> tuple[subprocess.Popen[str], 
 
 def endpoints(db: Path, rng: random.Random) -> dict[str, Any]:
     """Each endpoint with a function giving a fresh URL for it."""
-    stories = json.loads(db.with_suffix(".stories.json").read_text(encoding="utf-8"))
-    story_ids = [s["id"] for s in stories]
+    story_ids = [s["id"] for s in stored_stories(db)]
     with Store(db, readonly=True) as s:
         n = s.count()
         doc_ids = [r[0] for r in s.con.execute("SELECT id FROM documents WHERE seq % 97 = 0")]
@@ -548,7 +554,7 @@ def main() -> None:
 
     want = {"version": BUILD_VERSION, "docs": args.docs, "seed": 7}
     have = None
-    if db.exists() and db.with_suffix(".stories.json").exists() and not args.rebuild:
+    if db.exists() and not args.rebuild:
         with Store(db, readonly=True) as s:
             have = s.get_meta("bench_web")
     if have is None or json.loads(have) != want:

@@ -121,7 +121,9 @@ class FakeStories:
         title, ids = self.groups[story_id]
         docs = [d for d in (store.get(i) for i in ids) if d is not None]
         docs.sort(key=lambda d: (d.get("published") or "", d["id"]))
-        events, statements, timeline = [], {}, []
+        events: list[dict[str, Any]] = []
+        statements: dict[str, list[dict[str, Any]]] = {}
+        timeline: list[dict[str, Any]] = []
         for d in docs:
             people = [e for e in d["entities"] if e["type"] == "person"]
             places = [e for e in d["entities"] if e["type"] == "place"]

@@ -37,7 +37,8 @@ def documents(draw: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     text = " ".join(words)
     n = len(text)
     cuts = sorted(set(draw(st.lists(st.integers(0, n), max_size=6))) | {0, n})
-    layers, comments = [], []
+    layers: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
     for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
         if b <= a:
             continue
@@ -200,7 +201,7 @@ def test_unsafe_text_is_cleaned_and_only_web_urls_are_linked() -> None:
 
 
 def test_charts_put_undated_items_apart_and_draw_copies() -> None:
-    docs = [
+    docs: list[dict[str, Any]] = [
         {"id": "a", "outlet": "AP", "date": "2020-01-01", "title": "A"},
         {"id": "b", "outlet": "RT", "date": "2020-01-05", "title": "B", "is_copy": True},
         {"id": "c", "outlet": None, "date": None, "title": "C"},

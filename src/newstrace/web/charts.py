@@ -109,16 +109,17 @@ def timeline(
     ``documents``: {"id", "outlet", "date", "title", "is_copy"}; ``events``: {"date", "text", "doc_id"}.
     Undated items sit in a column of their own at the right.
     """
-    left, right, lane_h, top = 150, width - 70, 26, 18
+    undated = any(not parse_day(x.get("date")) for x in [*documents, *events])
+    left, right, lane_h, top = 150, width - (120 if undated else 50), 26, 18
     rows = list(lanes) + (["events"] if events else [])
     height = top + lane_h * max(1, len(rows)) + 30
     days = [d for d in (parse_day(x.get("date")) for x in [*documents, *events]) if d]
     scale = _Scale(days, left, right)
-    undated_x = width - 30
+    undated_x = width - 40
     chart = Chart(width, height)
     lane_y = {name: top + lane_h * i + lane_h / 2 for i, name in enumerate(rows)}
     for name, y in lane_y.items():
-        chart.labels.append(Label(left - 8, y + 4, clean(_short(name, 20)), "lane"))
+        chart.labels.append(Label(left - 8, y + 4, clean(_short(name, 19)), "lane"))
         chart.lines.append((left, y, right, y))
     crowd: dict[tuple[float, float], int] = {}
 
@@ -149,7 +150,7 @@ def timeline(
         )
     base = top + lane_h * max(1, len(rows)) + 14
     chart.ticks = [Label(x, base, label, "tick") for x, label in scale.ticks()]
-    if any(not parse_day(x.get("date")) for x in [*documents, *events]):
+    if undated:
         chart.ticks.append(Label(undated_x, base, "undated", "tick"))
     return chart
 
@@ -190,7 +191,7 @@ def copy_map(
     chart = Chart(width, height)
     for k, o in enumerate(outlets):
         y = top + row_h * k + row_h / 2
-        chart.labels.append(Label(left - 12, y + 4, clean(_short(o, 20)), "lane"))
+        chart.labels.append(Label(left - 12, y + 4, clean(_short(o, 19)), "lane"))
         chart.lines.append((left, y, right, y))
     for rank, i in enumerate(order):
         d = docs[i]
