@@ -325,6 +325,40 @@ class Store:
     def ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM documents ORDER BY seq")]
 
+    def _body_hits(self, match: str, filters: str, params: list[Any], want: int) -> list[sqlite3.Row]:
+        """The best ``want`` body matches with snippets.
+
+        FTS5 ranks every match in C (``ORDER BY rank``); snippets and the join with documents are made
+        for the best candidates only, so a very common word stays cheap on a large store.
+        """
+        cap = want if not filters else max(500, 20 * want)
+        ranked = self.con.execute(
+            "SELECT rowid FROM body_fts WHERE body_fts MATCH ? ORDER BY rank LIMIT ?", (match, cap)
+        ).fetchall()
+        one = (
+            "SELECT f.doc_id, d.title, d.outlet, d.published, "
+            "snippet(body_fts, 2, '[', ']', ' … ', 16) AS snip, bm25(body_fts) AS score "
+            "FROM body_fts f JOIN documents d ON d.id = f.doc_id "
+            f"WHERE body_fts MATCH ? AND f.rowid = ?{filters}"
+        )
+        rows: list[sqlite3.Row] = []
+        for (rowid,) in ranked:
+            row = self.con.execute(one, [match, rowid, *params]).fetchone()
+            if row is not None:
+                rows.append(row)
+                if len(rows) >= want:
+                    return rows
+        if len(ranked) >= cap and filters:
+            # The filters threw away too many of the best candidates: rank every filtered match.
+            return self.con.execute(
+                "SELECT f.doc_id, d.title, d.outlet, d.published, "
+                "snippet(body_fts, 2, '[', ']', ' … ', 16) AS snip, bm25(body_fts) AS score "
+                "FROM body_fts f JOIN documents d ON d.id = f.doc_id "
+                f"WHERE body_fts MATCH ?{filters} ORDER BY score LIMIT ?",
+                [match, *params, want],
+            ).fetchall()
+        return rows
+
     def errors(self) -> list[dict[str, Any]]:
         cur = self.con.execute(
             "SELECT source, reason, first_seen, last_seen FROM errors ORDER BY first_seen, source"
@@ -365,13 +399,7 @@ class Store:
             filters += " AND d.published >= ?"
             params.append(since)
         if speaker is None and match:
-            rows = self.con.execute(
-                "SELECT f.doc_id, d.title, d.outlet, d.published, "
-                "snippet(body_fts, 2, '[', ']', ' … ', 16) AS snip, bm25(body_fts) AS score "
-                "FROM body_fts f JOIN documents d ON d.id = f.doc_id "
-                f"WHERE body_fts MATCH ?{filters} ORDER BY score LIMIT ? OFFSET ?",
-                [match, *params, limit + offset, 0],
-            ).fetchall()
+            rows = self._body_hits(match, filters, params, limit + offset)
             hits += [
                 SearchHit(r["doc_id"], "body", r["title"], r["outlet"], r["published"], r["snip"],
                           -float(r["score"]))
