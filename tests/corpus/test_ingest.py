@@ -17,7 +17,7 @@ import pytest
 from newstrace.corpus.ingest import ingest, provenance
 from newstrace.corpus.store import Store, dump
 
-from ..conftest import SEED
+from ..conftest import SEED, seed_wire_records
 
 SENTENCES = [
     s.strip()
@@ -142,21 +142,7 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
 
 
 def test_seed_sections_found_as_copies_of_standalone_pages(tmp_path: Path) -> None:
-    text = SEED.read_text(encoding="utf-8")
-    rt_start = text.index("Russian President Vladimir Putin has ordered")
-    rt_last = "inflicted fundamental damage upon them.”"
-    rt_end = text.index(rt_last) + len(rt_last)
-    tass_start = text.index("MOSCOW, March 14. /TASS/.")
-    tass_end = text.index("the Kremlin said.") + len("the Kremlin said.")
-    records = [
-        {"id": "rt-original", "outlet": "RT", "published": "2016-03-14",
-         "title": "Putin orders start of Russian military withdrawal from Syria",
-         "text": "Putin orders start of Russian military withdrawal from Syria\n\n" + text[rt_start:rt_end]},
-        {"id": "tass-original", "outlet": "TASS", "published": "2016-03-14",
-         "title": "Putin orders to begin withdrawal of Russian troops from Syria",
-         "text": "Putin orders to begin withdrawal of Russian troops\n\n" + text[tass_start:tass_end]},
-        {"id": "seed", "published": "2016-03-15", "text": text},
-    ]
+    records = seed_wire_records()
     src = tmp_path / "records.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     db = str(tmp_path / "s.db")

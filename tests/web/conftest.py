@@ -23,7 +23,7 @@ import pytest
 from newstrace.corpus.ingest import ingest
 from newstrace.corpus.store import Store
 
-from ..conftest import ROOT, SEED
+from ..conftest import ROOT, seed_wire_records
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -43,35 +43,7 @@ USATODAY = DEMO / "776a1c046798b474e410f6edf3225d6a27fecd0de6aac22aef7b7f64fe87c
 
 def seed_records() -> list[dict[str, Any]]:
     """The seed page and the two stories it republished, as standalone pages published first."""
-    text = SEED.read_text(encoding="utf-8")
-    a_start = text.index("Russian President Vladimir Putin has ordered")
-    a_last = "inflicted fundamental damage upon them.”"
-    a_end = text.index(a_last) + len(a_last)
-    b_start = text.index("MOSCOW, March 14. /TASS/.")
-    b_end = text.index("the Kremlin said.") + len("the Kremlin said.")
-    return [
-        {
-            "id": "rt-original",
-            "outlet": "RT",
-            "published": "2016-03-14",
-            "url": "https://www.rt.com/news/x",
-            "title": "Russian military withdrawal from Syria ordered",
-            "text": "Russian military withdrawal from Syria ordered\n\n" + text[a_start:a_end],
-        },
-        {
-            "id": "tass-original",
-            "outlet": "TASS",
-            "published": "2016-03-14",
-            "title": "Withdrawal of Russian troops from Syria to begin",
-            "text": "Withdrawal of Russian troops from Syria to begin\n\n" + text[b_start:b_end],
-        },
-        {
-            "id": "seed",
-            "published": "2016-03-15",
-            "title": "Republished: withdrawal from Syria",
-            "text": text,
-        },
-    ]
+    return seed_wire_records()
 
 
 @dataclass
