@@ -431,7 +431,8 @@ class Web:
             return RedirectResponse(prefix + path_part(key), status_code=308)
         raise params.ParamError("an entity id is the canonical key of a name, e.g. 'united-states'")
 
-    def entity_page(self, request: Request) -> Response:
+    def _entity_data(self, request: Request) -> dict[str, Any] | Response:
+        """One entity's data for the page and the API (or the redirect to its canonical key)."""
         key = self._entity_key(request)
         if isinstance(key, Response):
             return key
@@ -439,7 +440,11 @@ class Web:
         data = self.reader.entity(key, limit, offset)
         if data is None:
             raise HTTPException(404, f"nobody named {key!r} in this store")
-        return self.page("entity.html", entity=data)
+        return data
+
+    def entity_page(self, request: Request) -> Response:
+        data = self._entity_data(request)
+        return data if isinstance(data, Response) else self.page("entity.html", entity=data)
 
     def errors_page(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 100)
@@ -494,14 +499,8 @@ class Web:
         )
 
     def api_entity(self, request: Request) -> Response:
-        key = self._entity_key(request)
-        if isinstance(key, Response):
-            return key
-        limit, offset = params.paging(request.query_params, 50)
-        data = self.reader.entity(key, limit, offset)
-        if data is None:
-            raise HTTPException(404, f"nobody named {key!r} in this store")
-        return JSONResponse(data)
+        data = self._entity_data(request)
+        return data if isinstance(data, Response) else JSONResponse(data)
 
     def api_errors(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 100)
