@@ -1,0 +1,87 @@
+"""``newstrace stories``: bring a store's stories up to date and print them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``stories`` command to the ``newstrace`` parser."""
+    p = subparsers.add_parser(
+        "stories",
+        help="pages that tell the same story, with events, statements and how their tellings differ",
+    )
+    p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
+    p.add_argument("--json", action="store_true", help="one story JSON object per line")
+    p.add_argument("--rebuild", action="store_true", help="cluster every stored page again from scratch")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="print only the N most recent stories")
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="ids, titles, pages and outlets only (no events, statements or comparison)",
+    )
+    p.set_defaults(func=cmd_stories)
+
+
+def _safe(s: object) -> str:
+    from ..render import safe
+
+    return safe(str(s))
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from ..corpus.store import Store
+    from .store import iter_stories, list_stories, update_stories
+
+    if not Path(args.db).exists():
+        print(
+            f"newstrace: error: {_safe(args.db)}: no such store "
+            f"(run `newstrace ingest PATH --db {_safe(args.db)}` "
+            "first)",
+            file=sys.stderr,
+        )
+        return 2
+    with Store(args.db) as store:
+        report = update_stories(store, rebuild=args.rebuild)
+        if report.assigned or report.rebuilt:
+            print(f"newstrace: stories: {report.summary()}", file=sys.stderr)
+        detail = not args.brief
+        stories = (
+            list_stories(store, args.limit, detail=detail)
+            if args.limit > 0
+            else iter_stories(store, detail=detail)
+        )
+        for st in stories:
+            if args.json:
+                sys.stdout.write(json.dumps(st, ensure_ascii=False) + "\n")
+            else:
+                _print(st)
+    return 0
+
+
+def _print(st: dict[str, Any]) -> None:
+    docs = st["documents"]
+    print(f"== {_safe(st['id'])}  {_safe(st.get('title') or '(untitled)')}")
+    print(f"   {len(docs)} page(s); outlets: {', '.join(_safe(o) for o in st.get('outlets') or []) or '-'}")
+    for d in docs[:10]:
+        print(f"   - {_safe(d)}")
+    if len(docs) > 10:
+        print(f"   … {len(docs) - 10} more")
+    comp = st.get("comparison")
+    if comp:
+        print(f"   independent reports: {comp['independent_reports']}; copies: {len(comp['copies'])}")
+    for s in (st.get("statements") or [])[:5]:
+        if len(s["quotes"]) > 1:
+            print(
+                f"   statement by {_safe(s['speaker'])}: {len(s['quotes'])} quotes, "
+                f"e.g. “{_safe(s['quotes'][0]['text'][:80])}”"
+            )
+    for t in (st.get("timeline") or [])[:12]:
+        if t["kind"] == "event":
+            print(f"   {t['date'] or '          '}  {_safe(t['text'][:100])}")
