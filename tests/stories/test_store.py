@@ -1,0 +1,127 @@
+"""Stories in a real store: ingest, update (idempotent, incremental), the read API and the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newstrace.cli import main
+from newstrace.corpus.ingest import ingest
+from newstrace.corpus.store import Store, dump
+from newstrace.stories.store import get_story, list_stories, story_of, update_stories
+
+from ..conftest import SEED
+from .conftest import records
+
+TABLES = ("stories", "story_documents")
+
+
+def _write(path: Path, recs: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("stories")
+    db = tmp / "t.db"
+    recs = records()
+    ingest([str(_write(tmp / "a.jsonl", recs[:2] + recs[3:5]))], str(db), workers=1, progress=False)
+    seed = tmp / "seed.txt"
+    shutil.copy(SEED, seed)
+    ingest(
+        [str(_write(tmp / "b.jsonl", recs[2:3] + recs[5:])), str(seed)], str(db), workers=1, progress=False
+    )
+    return db
+
+
+def test_update_is_incremental_and_idempotent(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(store_path, db)
+    with Store(db) as store:
+        first = update_stories(store)
+        assert first.assigned == 7 and not first.rebuilt
+        snapshot = dump(store, TABLES + ("meta",))
+        again = update_stories(store)
+        assert again.assigned == 0 and again.moved == 0 and not again.rebuilt
+        assert dump(store, TABLES + ("meta",)) == snapshot
+    # a new page later: only it is assigned
+    _write(tmp_path / "c.jsonl", [{**records()[0], "id": "fire-late", "published": "2019-05-04"}])
+    ingest([str(tmp_path / "c.jsonl")], str(db), workers=1, progress=False)
+    with Store(db) as store:
+        r = update_stories(store)
+        assert r.assigned == 1 and not r.rebuilt
+        assert story_of(store, "fire-late") == story_of(store, "fire-0")
+
+
+def test_incremental_equals_one_pass(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "one.db"
+    shutil.copy(store_path, db)
+    with Store(db) as store:
+        update_stories(store)
+        groups = sorted(sorted(s["documents"]) for s in list_stories(store, detail=False))
+        rebuilt = update_stories(store, rebuild=True)
+        assert rebuilt.rebuilt and rebuilt.assigned == 7
+        assert sorted(sorted(s["documents"]) for s in list_stories(store, detail=False)) == groups
+    assert sorted(map(len, groups)) == [1, 3, 3]
+
+
+def test_read_api_shape(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "api.db"
+    shutil.copy(store_path, db)
+    with Store(db) as store:
+        update_stories(store)
+        stories = list_stories(store, limit=10)
+        assert len(stories) == 3
+        sid = story_of(store, "vote-1")
+        assert sid is not None
+        st = get_story(store, sid)
+        assert st is not None and get_story(store, "nope") is None
+        assert set(st) >= {
+            "id",
+            "title",
+            "documents",
+            "outlets",
+            "events",
+            "statements",
+            "timeline",
+            "comparison",
+        }
+        assert sorted(st["documents"]) == ["vote-0", "vote-1", "vote-2"]
+        for e in st["events"]:
+            assert set(e) >= {"actor", "action", "target", "place", "date", "doc_id", "start", "end"}
+        for s in st["statements"]:
+            assert set(s) >= {"speaker", "quotes"}
+            assert all(set(q) >= {"doc_id", "start", "end", "text"} for q in s["quotes"])
+        assert all(t["kind"] in ("document", "event") for t in st["timeline"])
+        comp = st["comparison"]
+        assert set(comp) >= {"outlets", "copies", "independent_reports", "omissions"}
+        assert set(comp["omissions"]) == set(st["documents"])
+        assert list_stories(store, limit=1, offset=1)[0]["id"] == stories[1]["id"]
+
+
+def test_readonly_store_reads_without_writing(store_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "ro.db"
+    shutil.copy(store_path, db)
+    with Store(db) as store:
+        update_stories(store)
+    with Store(db, readonly=True) as store:
+        sid = story_of(store, "fire-1")
+        assert sid is not None and get_story(store, sid) is not None
+
+
+def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "cli.db"
+    shutil.copy(store_path, db)
+    assert main(["stories", "--db", str(db), "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    assert len(lines) == 3
+    seed = next(s for s in lines if any(d.startswith("seed") for d in s["documents"]))
+    assert {"RT", "TASS"} <= set(seed["outlets"])
+    assert seed["comparison"]["independent_reports"] == 2
+    linked = [s for s in seed["statements"] if len(s["quotes"]) >= 2]
+    assert linked and linked[0]["speaker"] == "Vladimir Putin"
+    assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
