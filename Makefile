@@ -23,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/newstrace analyze demo/000_61ee9dba41562d1b.txt
 	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/newstrace ingest demo/ --db $(DEMO_DB)
+	$(BIN)/newstrace stories --db $(DEMO_DB)
 	$(BIN)/newstrace serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests (installed when missing and we may: root with apt).

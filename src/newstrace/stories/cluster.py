@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .features import CHANNELS, EMBED_DIM, DocumentFeatures, FeatureSpace, Vector, channel_of
+from .features import CHANNELS, EMBED_DIM, PRESENCE, DocumentFeatures, FeatureSpace, Vector, channel_of
 
 __all__ = ["Assignment", "Model", "StoryClusterer", "cluster", "FEATURE_NAMES"]
 
@@ -49,7 +49,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"dot_{c}" for c in CHANNELS),
     "embedding",
     "lead_embedding",
-    "both_years",
+    *(f"both_{c}" for c in PRESENCE),
     *(f"contain_{c}" for c in CONTAIN),
     "log_gap",
 )
@@ -129,7 +129,7 @@ def pair_features(a: Vector, b: Vector) -> list[float]:
         out.append(sum(v * b.sparse.get(k, 0.0) for k, v in a.sparse.items() if channel_of(k) == ch))
     out.append(_edot(a.embedding, b.embedding))
     out.append(_edot(a.lead_embedding, b.lead_embedding))
-    out.append(a.has_year * b.has_year)
+    out.extend(float(x) for x in a.presence * b.presence)
     for ch in CONTAIN:
         sa = sum(v * v for k, v in a.sparse.items() if channel_of(k) == ch and k in b.sparse)
         sb = sum(v * v for k, v in b.sparse.items() if channel_of(k) == ch and k in a.sparse)
@@ -159,7 +159,7 @@ class _Probe:
     x: F64  # the page's own unit values (to add into sums)
     emb: F32
     lead: F32
-    has_year: float
+    presence: F32
     date: int | None
 
 
@@ -172,7 +172,7 @@ class _Thread:
     q: F32  # sum of squared unit values
     emb: F32
     lead: F32
-    years: float
+    presence: F32  # pages having each PRESENCE channel
     k: int
     lo: int | None
     hi: int | None
@@ -184,7 +184,7 @@ class _Thread:
         self._merge(p.ids, p.x, np.ones_like(p.x), p.x * p.x)
         self.emb = self.emb + p.emb
         self.lead = self.lead + p.lead
-        self.years += p.has_year
+        self.presence = self.presence + p.presence
         self.k += 1
         self._dates(p.date, p.date)
 
@@ -192,7 +192,7 @@ class _Thread:
         self._merge(o.ids, o.s, o.df, o.q)
         self.emb = self.emb + o.emb
         self.lead = self.lead + o.lead
-        self.years += o.years
+        self.presence = self.presence + o.presence
         self.k += o.k
         self._dates(o.lo, o.hi)
         self.docs += o.docs
@@ -272,6 +272,7 @@ class StoryClusterer:
         m = self.model
         self._wch = {ch: m.w(f"dot_{ch}") for ch in CHANNELS}
         self._wct = {ch: m.w(f"contain_{ch}") / 2 for ch in CONTAIN}
+        self._wp = np.array([m.w(f"both_{ch}") for ch in PRESENCE], dtype=np.float32)
 
     # -- public ------------------------------------------------------------------------------------
 
@@ -406,7 +407,7 @@ class StoryClusterer:
         zero = np.zeros(EMBED_DIM, dtype=np.float32)
         emb = zero if vec.embedding is None else vec.embedding.astype(np.float32)
         lead = zero if vec.lead_embedding is None else vec.lead_embedding.astype(np.float32)
-        return _Probe(ids, cw * x, cc * x * x, cc, x, emb, lead, vec.has_year, vec.date)
+        return _Probe(ids, cw * x, cc * x * x, cc, x, emb, lead, vec.presence, vec.date)
 
     def _raw(self, p: _Probe, th: _Thread) -> float:
         """Summed pair score (without bias) of page ``p`` with every page of ``th``."""
@@ -419,7 +420,7 @@ class StoryClusterer:
             j = pos[hit]
             r = float(p.a[hit] @ th.s[j] + p.b[hit] @ th.df[j] + p.c[hit] @ th.q[j])
         r += m.w("embedding") * float(p.emb @ th.emb) + m.w("lead_embedding") * float(p.lead @ th.lead)
-        r += m.w("both_years") * p.has_year * th.years
+        r += float(self._wp @ (p.presence * th.presence))
         return r
 
     def _raw_threads(self, a: _Thread, b: _Thread) -> float:
@@ -433,7 +434,7 @@ class StoryClusterer:
             )
         )
         r += m.w("embedding") * float(a.emb @ b.emb) + m.w("lead_embedding") * float(a.lead @ b.lead)
-        r += m.w("both_years") * a.years * b.years
+        r += float(self._wp @ (a.presence * b.presence))
         return r
 
     def _time(self, alo: int | None, ahi: int | None, blo: int | None, bhi: int | None) -> float:
@@ -492,7 +493,7 @@ class StoryClusterer:
             (p.x * p.x).astype(np.float32),
             p.emb.copy(),
             p.lead.copy(),
-            p.has_year,
+            p.presence.copy(),
             1,
             p.date,
             p.date,
@@ -681,7 +682,16 @@ class StoryClusterer:
             "next": self._next,
             "alias": [[a, b] for a, b in self.alias.items()],
             "threads": [
-                [t.id, t.k, t.years, t.lo, t.hi, t.docs, t.story, [[o, g] for o, g in t.nbr.items()]]
+                [
+                    t.id,
+                    t.k,
+                    t.presence.tolist(),
+                    t.lo,
+                    t.hi,
+                    t.docs,
+                    t.story,
+                    [[o, g] for o, g in t.nbr.items()],
+                ]
                 for t in ths
             ],
             "postings": [[k, list(v)] for k, v in self.postings.items()],
@@ -717,7 +727,7 @@ class StoryClusterer:
             self.alias = {int(a): int(b) for a, b in head["alias"]}
             offs = np.concatenate([[0], np.cumsum(z["sizes"])])
             ids, s, df, q, emb, lead = z["ids"], z["s"], z["df"], z["q"], z["emb"], z["lead"]
-            for n, (tid, k, years, lo, hi, docs, story, nbr) in enumerate(head["threads"]):
+            for n, (tid, k, presence, lo, hi, docs, story, nbr) in enumerate(head["threads"]):
                 a, b = int(offs[n]), int(offs[n + 1])
                 th = _Thread(
                     int(tid),
@@ -727,7 +737,7 @@ class StoryClusterer:
                     q[a:b].astype(np.float32),
                     emb[n].astype(np.float32),
                     lead[n].astype(np.float32),
-                    float(years),
+                    np.array(presence, dtype=np.float32),
                     int(k),
                     lo,
                     hi,

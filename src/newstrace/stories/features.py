@@ -60,6 +60,9 @@ CHANNELS: dict[str, int] = {
     "number": 50,  # numbers other than years: tolls, scores, sizes
     "year": 10,  # four-digit years named in the text
 }
+# Channels whose mere presence on both pages is a feature: two pages that each name a year (a person in
+# the lead, numbers …) but not the same ones are likely about different events.
+PRESENCE = ("year", "number", "person", "lead_person")
 # Channels weighted by IDF; the others are binary sets (all members weigh the same).
 _IDF_CHANNELS = ("term", "lead", "head", "name", "ent", "person", "lead_person")
 EMBED_DIM = 256
@@ -338,7 +341,7 @@ class Vector:
     embedding: Array | None
     lead_embedding: Array | None
     date: int | None
-    has_year: float
+    presence: npt.NDArray[np.float32]  # 1.0 per PRESENCE channel the page has
     title: str = ""
     keys: list[str] = field(default_factory=list)  # the retrieval keys: entities and top terms
 
@@ -376,13 +379,14 @@ class FeatureSpace:
         keys = [k for k in sparse if k.startswith(("ent|", "person|"))]
         for ch, n in (("name|", retrieval_names), ("term|", retrieval_terms)):
             keys += sorted((k for k in sparse if k.startswith(ch)), key=lambda k: (-sparse[k], k))[:n]
+        presence = np.array([1.0 if feats.counts[ch] else 0.0 for ch in PRESENCE], dtype=np.float32)
         return Vector(
             feats.id,
             sparse,
             feats.embedding,
             feats.lead_embedding,
             feats.date,
-            1.0 if feats.counts["year"] else 0.0,
+            presence,
             feats.title,
             keys,
         )
