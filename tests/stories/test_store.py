@@ -100,6 +100,8 @@ def test_read_api_shape(store_path: Path, tmp_path: Path) -> None:
         comp = st["comparison"]
         assert set(comp) >= {"outlets", "copies", "independent_reports", "omissions"}
         assert set(comp["omissions"]) == set(st["documents"])
+        assert set(st["assignments"]) == set(st["documents"])
+        assert any(a["level"] != "new" and a["entities"] for a in st["assignments"].values())
         assert list_stories(store, limit=1, offset=1)[0]["id"] == stories[1]["id"]
 
 

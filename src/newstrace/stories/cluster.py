@@ -15,8 +15,12 @@ Sublinear candidate retrieval: an inverted index from a page's entities and top 
 that hold them (posting lists capped to the most recent threads), plus a time window on dated pages, so
 only a few dozen threads are ever scored per page, however many stories are held.
 
+Time: dated groups carry a time term (``log_gap`` weight times the log of the days between their date
+ranges beyond ``grace_days``) and never meet beyond ``window_days``; undated pages have no time term.
+
 The score between two groups of pages is bilinear in their summed vectors, so thread-to-thread scores
-are kept up to date incrementally (``G``): adding a page adds its score with each neighbour.
+are kept up to date incrementally (``G``): adding a page adds its score with each neighbour. Weights and
+bars come from ``data/story_model.json`` (fitted on ECB+ train by ``benchmarks/stories.py --train``).
 """
 
 from __future__ import annotations
@@ -59,13 +63,14 @@ _TERM_CHANNELS = ("term", "lead", "head")
 
 @dataclass(frozen=True)
 class Model:
-    """The learnt score (logistic regression on page pairs of ECB+ train) and the two bars."""
+    """The pair score's weights and bias, the two bars, the time prior and the retrieval bounds."""
 
     weights: dict[str, float]
     bias: float
     join: float  # a page joins a thread when its average score to it is at least this (logit)
     group: float  # threads form one story when their average score is at least this
     window_days: int = 90  # dated pages more than this many days from a story's dates never join it
+    grace_days: int = 0  # the time term starts this many days after a story's dates
     copy_bonus: float = 20.0  # a page that copies a stored page's passage is in that page's story
     max_candidates: int = 24
     posting_cap: int = 256
@@ -84,6 +89,7 @@ class Model:
                 "join",
                 "group",
                 "window_days",
+                "grace_days",
                 "copy_bonus",
                 "max_candidates",
                 "posting_cap",
@@ -105,6 +111,7 @@ class Model:
             "join": self.join,
             "group": self.group,
             "window_days": self.window_days,
+            "grace_days": self.grace_days,
             "copy_bonus": self.copy_bonus,
             "max_candidates": self.max_candidates,
             "posting_cap": self.posting_cap,
@@ -440,7 +447,7 @@ class StoryClusterer:
     def _time(self, alo: int | None, ahi: int | None, blo: int | None, bhi: int | None) -> float:
         """The score's time term: days between the two groups' date ranges (0 when either is undated)."""
         g = _gap(alo, ahi, blo, bhi)
-        return 0.0 if g is None else self.model.w("log_gap") * math.log1p(g)
+        return 0.0 if g is None else self.model.w("log_gap") * math.log1p(max(0, g - self.model.grace_days))
 
     def _window_ok(self, alo: int | None, ahi: int | None, blo: int | None, bhi: int | None) -> bool:
         g = _gap(alo, ahi, blo, bhi)
@@ -629,7 +636,8 @@ class StoryClusterer:
         while True:
             gap = np.maximum(0.0, np.maximum(lo[:, None] - hi[None, :], lo[None, :] - hi[:, None]))
             undated = np.isnan(gap)
-            avg = g / np.outer(k, k) + m.bias + np.where(undated, 0.0, wg * np.log1p(np.nan_to_num(gap)))
+            late = np.maximum(0.0, np.nan_to_num(gap) - m.grace_days)
+            avg = g / np.outer(k, k) + m.bias + np.where(undated, 0.0, wg * np.log1p(late))
             avg[~undated & (np.nan_to_num(gap) > m.window_days)] = -np.inf
             avg[~alive, :] = -np.inf
             avg[:, ~alive] = -np.inf

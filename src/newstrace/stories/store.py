@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -33,7 +34,9 @@ from .events import Event, extract_events
 from .features import content_text, document_date, extract_many
 from .statements import QuoteRef, Statement, link_quotes
 
-__all__ = ["UpdateReport", "get_story", "list_stories", "story_of", "update_stories"]
+__all__ = ["UpdateReport", "get_story", "iter_stories", "list_stories", "story_of", "update_stories"]
+
+log = logging.getLogger(__name__)
 
 STATE_KEY = "stories_state"
 BATCH = 512
@@ -101,18 +104,36 @@ def _load_state(store: Store, model: Model | None) -> StoryClusterer | None:
         return None
 
 
+def assignment_order(dates: Sequence[str | None]) -> list[int]:
+    """Indexes of pages (given in ingest order) in the order they are assigned: publication order.
+
+    A page without a date keeps its place among the pages ingested around it: it sorts with the last
+    dated page ingested before it (ingest order is the best guess of when an undated page appeared).
+    """
+    keys = []
+    last = ""
+    for i, d in enumerate(dates):
+        if d:
+            last = d
+        keys.append((d or last, i))
+    return [i for _, i in sorted(keys)]
+
+
 def _pending(store: Store) -> list[tuple[str, int, str, str]]:
     """(date or "", seq, id, content hash) of stored pages not yet assigned, in assignment order."""
     rows = store.con.execute(
-        "SELECT d.seq, d.id, d.content_hash, d.json FROM documents d "
-        "LEFT JOIN story_documents s ON s.doc_id = d.id WHERE s.doc_id IS NULL ORDER BY d.seq"
+        "SELECT d.seq, d.id, d.content_hash, d.published, "
+        "CASE WHEN d.published IS NULL OR length(d.published) < 10 THEN d.json END "
+        "FROM documents d LEFT JOIN story_documents s ON s.doc_id = d.id "
+        "WHERE s.doc_id IS NULL ORDER BY d.seq"
     )
     out = []
-    for seq, doc_id, digest, data in rows:
-        date = document_date(json.loads(data))
+    for seq, doc_id, digest, published, data in rows:
+        date = (
+            document_date(json.loads(data)) if data is not None else document_date({"published": published})
+        )
         out.append((date or "", int(seq), str(doc_id), str(digest)))
-    out.sort(key=lambda r: (r[0] == "", r[0], r[1]))
-    return out
+    return [out[i] for i in assignment_order([r[0] or None for r in out])]
 
 
 def _revised(store: Store) -> bool:
@@ -314,7 +335,11 @@ def _events(store: Store, data: dict[str, Any], write: bool) -> list[Event]:
         row = None
     if row is not None and row[0] == digest:
         return [Event(**e) for e in json.loads(row[1])]
-    evs = extract_events(document_from_json(data))
+    try:
+        evs = extract_events(document_from_json(data))
+    except Exception as e:  # one odd parse must not take a story page down
+        log.warning("events of %s failed: %s: %s", data["id"], type(e).__name__, e)
+        evs = []
     if write and _writable(store):
         with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: recomputed next time
             store.con.execute(
@@ -418,7 +443,7 @@ def _copies(store: Store, ids: Sequence[str]) -> list[Copy]:
 
 def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str, Any]:
     rows = store.con.execute(
-        "SELECT s.doc_id, s.date, s.title, d.content_hash FROM story_documents s "
+        "SELECT s.doc_id, s.date, s.title, d.content_hash, s.explanation FROM story_documents s "
         "LEFT JOIN documents d ON d.id = s.doc_id WHERE s.story_id = ? "
         "ORDER BY s.date IS NULL, s.date, s.position",
         (sid,),
@@ -468,4 +493,6 @@ def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str,
     timeline.sort(key=lambda t: (t["date"] is None, t["date"] or "", t["kind"] != "document"))
     out["timeline"] = timeline
     out["comparison"] = comparison
+    # why each page is in the story (as assigned: the entities, terms and time gap that tied it)
+    out["assignments"] = {str(r[0]): json.loads(r[4]) for r in rows}
     return out
