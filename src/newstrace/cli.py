@@ -65,6 +65,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for line in report.errors:
         _error(line)
     print(f"newstrace: {report.summary()}", file=sys.stderr)
+    if not args.no_stories:
+        from .corpus.store import Store
+        from .stories.store import update_stories
+
+        with Store(args.db) as store:
+            print(f"newstrace: stories: {update_stories(store).summary()}", file=sys.stderr)
     return 1 if report.failed else 0
 
 
@@ -149,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="anatomy and credits only (no quotes, entities, dates): for fast bulk loads")
     i.add_argument("--progress", action="store_true",
                    help="a progress bar even when stderr is not a terminal")
+    i.add_argument("--no-stories", action="store_true",
+                   help="leave stories for later (`newstrace stories` brings them up to date)")
     i.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="ranked search over body text and quotes")

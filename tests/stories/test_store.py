@@ -127,3 +127,21 @@ def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     linked = [s for s in seed["statements"] if len(s["quotes"]) >= 2]
     assert linked and linked[0]["speaker"] == "Vladimir Putin"
     assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
+
+
+def test_cli_ingest_brings_stories_up_to_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recs = records()
+    db = str(tmp_path / "cli-ingest.db")
+    assert main(["ingest", str(_write(tmp_path / "a.jsonl", recs[:4])), "--db", db, "--workers", "1"]) == 0
+    assert "stories: 4 pages assigned" in capsys.readouterr().err
+    with Store(db, readonly=True) as store:
+        assert story_of(store, "fire-0") == story_of(store, "fire-2") != story_of(store, "vote-0")
+    # --no-stories leaves the new pages waiting; the next ingest (or `stories`) picks them up
+    more = str(_write(tmp_path / "b.jsonl", recs[4:]))
+    assert main(["ingest", more, "--db", db, "--workers", "1", "--no-stories"]) == 0
+    with Store(db, readonly=True) as store:
+        assert story_of(store, "vote-2") is None
+    assert main(["ingest", more, "--db", db, "--workers", "1"]) == 0
+    assert "stories: 2 pages assigned" in capsys.readouterr().err
+    with Store(db, readonly=True) as store:
+        assert story_of(store, "vote-2") == story_of(store, "vote-0") is not None

@@ -2,9 +2,8 @@
 127.0.0.1, and headless Chromium driven by Playwright.
 
 The corpus: the seed page plus the two standalone wire stories it republished (so copied passages and
-their origins exist), and two demo pages by two outlets on one story. Stories come from a provider built
-on the stored documents in the contract's shape (``FakeStories``), so the pages are tested whether or not
-the stories subsystem is installed; a separate test uses the real one when it is.
+their origins exist), and two demo pages by two outlets on one story; its stories computed by the real
+stories subsystem, as ``newstrace ingest`` does.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import pytest
 
 from newstrace.corpus.ingest import ingest
 from newstrace.corpus.store import Store
+from newstrace.stories.store import story_of, update_stories
 
 from ..conftest import ROOT, seed_wire_records
 
@@ -65,6 +65,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     db = str(root / "web.db")
     report = ingest([str(src), str(HILL), str(USATODAY), str(bad)], db, workers=1, progress=False)
     assert report.added == 5 and report.failed == 1, report.summary()
+    with Store(db) as s:
+        update_stories(s)
     with Store(db, readonly=True) as s:
         ids = s.ids()
     hill = next(i for i in ids if i.startswith("156770"))
@@ -72,105 +74,23 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return Corpus(db, hill, usatoday)
 
 
-class FakeStories:
-    """Stories in the contract's shape, built from stored documents (the stories subsystem stand-in)."""
+@dataclass
+class Stories:
+    """The real stories of the corpus (computed by ``update_stories``): their ids."""
 
-    available = True
-
-    def __init__(self, groups: dict[str, tuple[str, list[str]]]) -> None:
-        self.groups = groups  # story id -> (title, doc ids)
-
-    def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        out = [self.get_story(store, sid) for sid in list(self.groups)[offset : offset + limit]]
-        return [s for s in out if s is not None]
-
-    def story_of(self, store: Store, doc_id: str) -> str | None:
-        return next((sid for sid, (_, ids) in self.groups.items() if doc_id in ids), None)
-
-    def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
-        if story_id not in self.groups:
-            return None
-        title, ids = self.groups[story_id]
-        docs = [d for d in (store.get(i) for i in ids) if d is not None]
-        docs.sort(key=lambda d: (d.get("published") or "", d["id"]))
-        events: list[dict[str, Any]] = []
-        statements: dict[str, list[dict[str, Any]]] = {}
-        timeline: list[dict[str, Any]] = []
-        for d in docs:
-            people = [e for e in d["entities"] if e["type"] == "person"]
-            places = [e for e in d["entities"] if e["type"] == "place"]
-            if people:
-                m = people[0]["mentions"][0]
-                events.append(
-                    {
-                        "actor": people[0]["name"],
-                        "action": "said",
-                        "target": None,
-                        "place": places[0]["name"] if places else None,
-                        "date": d.get("published"),
-                        "doc_id": d["id"],
-                        "start": m["start"],
-                        "end": m["end"],
-                    }
-                )
-            for q in d["quotes"]:
-                if q["speaker"]:
-                    statements.setdefault(q["speaker"], []).append(
-                        {"doc_id": d["id"], "start": q["start"], "end": q["end"], "text": q["text"]}
-                    )
-            timeline.append(
-                {
-                    "date": d.get("published"),
-                    "kind": "document",
-                    "doc_id": d["id"],
-                    "text": d.get("title") or d["id"],
-                }
-            )
-        timeline += [
-            {"date": e["date"], "kind": "event", "doc_id": e["doc_id"], "text": f"{e['actor']} {e['action']}"}
-            for e in events
-        ]
-        copies = sorted(
-            {
-                (p["doc_id"], p["other_id"])
-                for d in docs
-                for p in store.passages(d["id"])
-                if p["kind"] == "copy" and p["doc_id"] in ids
-            }
-        )
-        outlets = sorted({d.get("outlet") or "unknown outlet" for d in docs})
-        return {
-            "id": story_id,
-            "title": title,
-            "documents": [d["id"] for d in docs],
-            "outlets": outlets,
-            "events": events,
-            "statements": [{"speaker": k, "quotes": v} for k, v in statements.items()],
-            "timeline": sorted(timeline, key=lambda t: t["date"] or ""),
-            "comparison": {
-                "outlets": [
-                    {
-                        "outlet": o,
-                        "documents": sum((d.get("outlet") or "unknown outlet") == o for d in docs),
-                        "state": {"RT": "owned", "TASS": "owned"}.get(o),
-                    }
-                    for o in outlets
-                ],
-                "copies": [{"doc_id": a, "origin_id": b} for a, b in copies],
-                "independent_reports": len(docs) - len({a for a, _ in copies}),
-                "omissions": {},
-            },
-        }
+    withdrawal: str  # the seed page and the two wire stories it republished
+    campaign: str  # the two demo pages on South Dakota's anti-drug campaign
 
 
 @pytest.fixture(scope="session")
-def stories(corpus: Corpus) -> FakeStories:
-    return FakeStories(
-        {
-            "withdrawal": ("Military withdrawal ordered", ["rt-original", "tass-original", "seed"]),
-            "campaign": ("Anti-drug campaign", [corpus.hill, corpus.usatoday]),
-        }
-    )
+def stories(corpus: Corpus) -> Stories:
+    with Store(corpus.db, readonly=True) as s:
+        withdrawal = story_of(s, "seed")
+        campaign = story_of(s, corpus.hill)
+        assert withdrawal and campaign and withdrawal != campaign
+        assert story_of(s, "rt-original") == story_of(s, "tass-original") == withdrawal
+        assert story_of(s, corpus.usatoday) == campaign
+    return Stories(withdrawal, campaign)
 
 
 class LiveServer:
@@ -202,10 +122,10 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live(corpus: Corpus, stories: FakeStories) -> Iterator[LiveServer]:
+def live(corpus: Corpus) -> Iterator[LiveServer]:
     from newstrace.web import create_app
 
-    with LiveServer(create_app(corpus.db, stories=stories)) as server:
+    with LiveServer(create_app(corpus.db)) as server:
         yield server
 
 

@@ -14,19 +14,19 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from newstrace.corpus.ingest import provenance
+from newstrace.corpus.ingest import ingest, provenance
 from newstrace.corpus.store import Store
+from newstrace.stories.store import get_story, list_stories, update_stories
 from newstrace.web import create_app
 from newstrace.web.safety import CSP
-from newstrace.web.stories import NoStories
 
-from .conftest import Corpus, FakeStories
+from .conftest import Corpus, Stories
 
 TOKEN = "test-token-0123456789abcdef"
 PAGES = [
     "/",
-    "/stories/withdrawal",
-    "/stories/campaign",
+    "/stories/{withdrawal}",
+    "/stories/{campaign}",
     "/documents/seed",
     "/documents/rt-original",
     "/search",
@@ -37,7 +37,7 @@ PAGES = [
 ]
 API = [
     "/api/stories",
-    "/api/stories/withdrawal",
+    "/api/stories/{withdrawal}",
     "/api/documents/seed",
     "/api/documents/seed/provenance",
     "/api/search?q=Syria",
@@ -48,8 +48,8 @@ API = [
 
 
 @pytest.fixture(scope="module")
-def client(corpus: Corpus, stories: FakeStories) -> TestClient:
-    return TestClient(create_app(corpus.db, stories=stories))
+def client(corpus: Corpus) -> TestClient:
+    return TestClient(create_app(corpus.db))
 
 
 def _security_headers_ok(r: Any) -> None:
@@ -67,8 +67,8 @@ def _security_headers_ok(r: Any) -> None:
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_pages_render_with_security_headers(client: TestClient, url: str) -> None:
-    r = client.get(url)
+def test_pages_render_with_security_headers(client: TestClient, stories: Stories, url: str) -> None:
+    r = client.get(url.format(**stories.__dict__))
     assert r.status_code == 200, r.text[:300]
     assert r.headers["content-type"].startswith("text/html")
     _security_headers_ok(r)
@@ -77,8 +77,8 @@ def test_pages_render_with_security_headers(client: TestClient, url: str) -> Non
 
 
 @pytest.mark.parametrize("url", API)
-def test_api_answers_json(client: TestClient, url: str) -> None:
-    r = client.get(url)
+def test_api_answers_json(client: TestClient, stories: Stories, url: str) -> None:
+    r = client.get(url.format(**stories.__dict__))
     assert r.status_code == 200, r.text[:300]
     assert r.headers["content-type"].startswith("application/json")
     _security_headers_ok(r)
@@ -137,29 +137,44 @@ def test_entity_api_gathers_quotes_across_outlets(client: TestClient) -> None:
     assert data["mentioned_in"] >= 3
 
 
-def test_stories_api(client: TestClient, stories: FakeStories, corpus: Corpus) -> None:
+def test_stories_api(client: TestClient, stories: Stories, corpus: Corpus) -> None:
     listed = client.get("/api/stories").json()
-    assert [s["id"] for s in listed["stories"]] == ["withdrawal", "campaign"] and listed["available"]
+    assert {s["id"] for s in listed["stories"]} == {stories.withdrawal, stories.campaign}
+    assert listed["available"]
     with Store(corpus.db, readonly=True) as s:
-        assert client.get("/api/stories/withdrawal").json() == stories.get_story(s, "withdrawal")
-    assert client.get("/api/stories?limit=1&offset=1").json()["stories"][0]["id"] == "campaign"
+        assert [x["id"] for x in listed["stories"]] == [x["id"] for x in list_stories(s, 20)]
+        story = client.get(f"/api/stories/{stories.withdrawal}").json()
+        assert story == get_story(s, stories.withdrawal)  # the same JSON as `newstrace stories --json`
+    assert set(story["documents"]) == {"seed", "rt-original", "tass-original"}
+    assert {"RT", "TASS"} <= set(story["outlets"])
+    assert {"doc_id": "seed", "origin_id": "rt-original"} in story["comparison"]["copies"]
+    assert any(e["action"].startswith("order") for e in story["events"])
+    putin = [st for st in story["statements"] if st["speaker"] == "Vladimir Putin"]
+    assert any(len({q["doc_id"] for q in st["quotes"]}) >= 2 for st in putin)
+    second = client.get("/api/stories?limit=1&offset=1").json()["stories"][0]["id"]
+    assert second == listed["stories"][1]["id"]
 
 
-def test_without_a_stories_subsystem_the_list_is_empty(corpus: Corpus) -> None:
-    c = TestClient(create_app(corpus.db, stories=NoStories()))
-    assert c.get("/api/stories").json() == {"stories": [], "limit": 20, "offset": 0, "available": False}
+def test_a_store_without_stories_lists_none_with_a_note(corpus: Corpus, tmp_path: Path) -> None:
+    db = str(tmp_path / "nostories.db")
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"id": "one", "text": "A short page about a council vote."}) + "\n", "utf-8")
+    ingest([str(src)], db, workers=1, progress=False, nlp=False)  # ingest() alone computes no stories
+    c = TestClient(create_app(db))
+    listed = c.get("/api/stories").json()
+    assert listed["stories"] == [] and listed["available"] is False and listed["unassigned"] is None
     r = c.get("/")
     assert r.status_code == 200 and "Recent documents" in r.text
-    assert c.get("/stories/withdrawal").status_code == 404
-    assert c.get("/documents/seed").status_code == 200
-
-
-def test_the_real_stories_subsystem_when_installed(corpus: Corpus, tmp_path: Path) -> None:
-    pytest.importorskip("newstrace.stories.store")
-    c = TestClient(create_app(corpus.db))
-    assert c.get("/").status_code == 200
-    assert c.get("/api/stories").status_code == 200
-    assert c.get("/documents/seed").status_code == 200
+    assert "stories have not been computed for this store" in r.text
+    assert c.get("/documents/one").status_code == 200
+    # computed, then one more page arrives without them: the list says how many wait
+    with Store(db) as s:
+        update_stories(s)
+    src.write_text(json.dumps({"id": "two", "text": "Another page, on a harbour."}) + "\n", "utf-8")
+    ingest([str(src)], db, workers=1, progress=False, nlp=False)
+    listed = c.get("/api/stories").json()
+    assert listed["available"] is True and listed["unassigned"] == 1 and len(listed["stories"]) == 1
+    assert "1 pages are not in a story yet" in c.get("/").text
 
 
 BAD = [
@@ -268,8 +283,8 @@ def test_openapi_describes_exactly_the_api_routes(client: TestClient) -> None:
     assert served == set(spec["paths"])
 
 
-def test_the_store_is_opened_read_only(corpus: Corpus, stories: FakeStories) -> None:
-    app = create_app(corpus.db, stories=stories)
+def test_the_store_is_opened_read_only(corpus: Corpus) -> None:
+    app = create_app(corpus.db)
     store = app.web.reader.store()
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         store.con.execute("CREATE TABLE intruder(x)")
@@ -281,8 +296,8 @@ def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
         create_app(str(tmp_path / "missing.db"))
 
 
-def test_host_header_is_checked_when_hosts_are_given(corpus: Corpus, stories: FakeStories) -> None:
-    app = create_app(corpus.db, stories=stories, allowed_hosts=["127.0.0.1", "localhost"])
+def test_host_header_is_checked_when_hosts_are_given(corpus: Corpus) -> None:
+    app = create_app(corpus.db, allowed_hosts=["127.0.0.1", "localhost"])
     assert TestClient(app, base_url="http://127.0.0.1:8000").get("/").status_code == 200
     r = TestClient(app, base_url="http://rebound.example").get("/api/documents/seed")
     assert r.status_code == 400
@@ -290,7 +305,16 @@ def test_host_header_is_checked_when_hosts_are_given(corpus: Corpus, stories: Fa
 
 
 def test_crashes_are_500_without_details(corpus: Corpus) -> None:
-    class Broken(NoStories):
+    class Broken:
+        def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
+            return None
+
+        def story_of(self, store: Store, doc_id: str) -> str | None:
+            return None
+
+        def unassigned(self, store: Store) -> int | None:
+            return 0
+
         def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
             raise RuntimeError("secret internals")
 
@@ -389,13 +413,13 @@ def test_a_short_token_is_refused(corpus: Corpus) -> None:
 
 
 def test_a_request_over_its_query_budget_is_interrupted(
-    corpus: Corpus, stories: FakeStories, monkeypatch: pytest.MonkeyPatch
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("newstrace.web.queries.PROGRESS_EVERY", 1)  # check at every step: a tiny store
-    c = TestClient(create_app(corpus.db, stories=stories, query_budget=0.0))
+    c = TestClient(create_app(corpus.db, query_budget=0.0))
     r = c.get("/api/search", params={"q": "Syria"})
     assert r.status_code == 503 and "narrow it down" in r.json()["error"]
     assert c.get("/search", params={"q": "Syria"}).status_code == 503
     # The budget is per request: the next one starts afresh (and a normal budget answers).
-    ok = TestClient(create_app(corpus.db, stories=stories))
+    ok = TestClient(create_app(corpus.db))
     assert ok.get("/api/search", params={"q": "Syria"}).status_code == 200

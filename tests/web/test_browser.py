@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import Corpus, LiveServer, Tab, screenshot
+from .conftest import Corpus, LiveServer, Stories, Tab, screenshot
 
 
 def _clean(tab: Tab) -> None:
@@ -16,28 +16,35 @@ def _clean(tab: Tab) -> None:
     )
 
 
-def test_open_a_story_from_the_list(live: LiveServer, tab: Tab) -> None:
+def test_open_a_story_from_the_list(live: LiveServer, tab: Tab, stories: Stories) -> None:
     page = tab.page
+    story = page.request.get(f"{live.url}/api/stories/{stories.withdrawal}").json()
     page.goto(live.url + "/")
     rows = page.locator("tr.story-row")
     assert rows.count() == 2
     assert page.locator("svg.chart-spark").count() == 2
     screenshot(page, "stories-list")
-    page.get_by_role("link", name="Military withdrawal ordered").click()
-    page.wait_for_url(re.compile(r"/stories/withdrawal$"))
+    page.locator(f'a.story-link[href="/stories/{stories.withdrawal}"]').click()
+    page.wait_for_url(re.compile(rf"/stories/{stories.withdrawal}$"))
+    assert page.locator("h1").first.inner_text().strip() == story["title"]
     # The timeline: one dot per document (the republished page hollow, as a copy), events as diamonds.
     assert page.locator("svg.chart-timeline circle.mark").count() == 3
     assert page.locator("svg.chart-timeline circle.mark.copy").count() == 1
-    assert page.locator("svg.chart-timeline rect.mark.event").count() >= 1
-    # Outlets with their state affiliation marked.
+    assert page.locator("svg.chart-timeline rect.mark.event").count() >= 4
+    # Each page says why it is in the story; each report, what it leaves out that the others carry.
+    assert "opened this story" in page.locator("#documents").inner_text()
+    assert "shares" in page.locator("#documents").inner_text()
+    assert page.locator("#omissions div.report").count() >= 2
+    # Outlets with their state affiliation marked (RT and TASS are state-owned in the registry).
     outlets = page.locator("#outlets tbody tr")
-    assert outlets.count() == 3
+    assert outlets.count() == len(story["comparison"]["outlets"]) >= 2
     assert page.locator("#outlets .state-badge").count() == 2
     # The copy map draws one arrow per copy (the seed page copied two wire stories).
     assert page.locator("svg.chart-copymap path.edge").count() == 2
-    # Aligned statements: a speaker quoted by several outlets has one column per outlet.
+    # Aligned statements: Putin's words as RT and TASS translated them, one column per outlet.
     assert page.locator("#statements table.aligned").count() >= 1
     assert page.locator("#statements table.aligned").first.locator("th").count() >= 2
+    assert "generally fulfilled" in page.locator("#statements").inner_text()
     screenshot(page, "story")
     # A dot of the timeline is a link to its document.
     page.locator("svg.chart-timeline a").first.click()

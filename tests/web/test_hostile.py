@@ -20,8 +20,9 @@ import pytest
 
 from newstrace.corpus.ingest import ingest
 from newstrace.corpus.store import Store
+from newstrace.stories.store import update_stories
 
-from .conftest import FakeStories, LiveServer, Tab, screenshot
+from .conftest import LiveServer, Tab, screenshot
 
 P = "window.__pwned=1"
 HOSTILE_HTML = f"""<!DOCTYPE html><html><head>
@@ -125,8 +126,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     assert report.added == 4 and report.failed == 2, report.summary()
     with Store(db, readonly=True) as s:
         ids = s.ids()
-    stories = FakeStories({f"<script>{P}</script>": (f"\u202e<img src=x onerror={P}> story", ids)})
-    with LiveServer(create_app(db, stories=stories)) as server:
+    with Store(db) as s:
+        update_stories(s)  # story titles come from the hostile pages' titles
+    with LiveServer(create_app(db)) as server:
         yield Hostile(db, ids, server)
 
 
@@ -206,8 +208,13 @@ def test_hostile_documents_run_no_script(hostile: Hostile, tab: Tab) -> None:
 def test_hostile_lists_search_entities_and_errors_run_no_script(hostile: Hostile, tab: Tab) -> None:
     base = hostile.server.url
     check_page(tab, f"{base}/", "index")
-    assert tab.page.locator("a.story-link").count() == 1
-    check_page(tab, f"{base}/stories/{quote(f'<script>{P}</script>', safe='')}", "story")
+    links = tab.page.eval_on_selector_all("a.story-link", "els => els.map(e => e.getAttribute('href'))")
+    assert links
+    for n, href in enumerate(links):
+        got = check_page(tab, f"{base}{href}", f"story-{n}")
+        assert got["status"] == 200, href
+    got = check_page(tab, f"{base}/stories/{quote(f'<script>{P}</script>', safe='')}", "story-missing")
+    assert got["status"] == 404
     check_page(tab, f"{base}/search?q=council", "search")
     assert tab.page.locator("li.hit").count() >= 1
     check_page(tab, f"{base}/search?q={quote(f'<script>{P}</script>')}&speaker=%3Cb%3E", "search-payload")

@@ -34,7 +34,15 @@ from .events import Event, extract_events
 from .features import content_text, document_date, extract_many
 from .statements import QuoteRef, Statement, link_quotes
 
-__all__ = ["UpdateReport", "get_story", "iter_stories", "list_stories", "story_of", "update_stories"]
+__all__ = [
+    "UpdateReport",
+    "get_story",
+    "iter_stories",
+    "list_stories",
+    "story_of",
+    "unassigned",
+    "update_stories",
+]
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +293,15 @@ def story_of(store: Store, doc_id: str) -> str | None:
         return None
     row = store.con.execute("SELECT story_id FROM story_documents WHERE doc_id = ?", (doc_id,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def unassigned(store: Store) -> int | None:
+    """How many stored pages are in no story yet (None: stories were never computed for this store)."""
+    if not _tables_exist(store):
+        return None
+    docs = int(store.con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    assigned = int(store.con.execute("SELECT COUNT(*) FROM story_documents").fetchone()[0])
+    return max(0, docs - assigned)
 
 
 def list_stories(

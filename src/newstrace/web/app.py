@@ -107,6 +107,31 @@ def _environment() -> Environment:
     return env
 
 
+def _quote_items(items: Any) -> list[dict[str, str]]:
+    out = []
+    for q in list(items or ())[:50]:
+        if isinstance(q, Mapping):
+            out.append({"speaker": str(q.get("speaker") or ""), "text": str(q.get("text") or "")})
+    return out
+
+
+def _why(assignment: Any) -> str | None:
+    """An assignment's explanation in a line: what tied the page to its story."""
+    if not isinstance(assignment, Mapping):
+        return None
+    if assignment.get("level") == "new":
+        return "opened this story"
+    parts = []
+    if assignment.get("entities"):
+        parts.append("shares " + ", ".join(str(e) for e in list(assignment["entities"])[:5]))
+    if assignment.get("terms"):
+        parts.append("words " + ", ".join(str(t) for t in list(assignment["terms"])[:5]))
+    gap = assignment.get("time_gap_days")
+    if gap is not None:
+        parts.append(f"{gap} days apart")
+    return "; ".join(parts) or str(assignment.get("level") or "")
+
+
 def _state_label(value: Any) -> str | None:
     if not value:
         return None
@@ -155,7 +180,6 @@ class Web:
     # ---------------------------------------------------------------------------------- helpers
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("stories_available", getattr(self.stories, "available", True))
         html = self.env.get_template(name).render(**context)
         return HTMLResponse(html, status_code=status)
 
@@ -191,8 +215,20 @@ class Web:
             counts=self.reader.counts(),
             limit=limit,
             offset=offset,
-            problem=getattr(self.stories, "problem", None),
+            problem=self._stories_note(store),
         )
+
+    def _stories_note(self, store: Store) -> str | None:
+        """Why the stories list may be empty or short: not computed yet, or pages not yet assigned."""
+        pending = self.stories.unassigned(store)
+        problem = getattr(self.stories, "problem", None)
+        if problem:
+            return str(problem)
+        if pending is None:
+            return "stories have not been computed for this store (run `newstrace stories --db FILE`)"
+        if pending:
+            return f"{pending} pages are not in a story yet (run `newstrace stories --db FILE`)"
+        return None
 
     def _story_summary(
         self, story: Mapping[str, Any], infos: Mapping[str, Mapping[str, Any]]
@@ -278,30 +314,12 @@ class Web:
                     "place": ev.get("place"),
                 }
             )
-        given = {str(o.get("outlet")): o for o in comparison.get("outlets") or () if isinstance(o, Mapping)}
-        counts = Counter(str(d["outlet"] or "unknown outlet") for d in documents)
-        outlet_rows = []
-        for o in [*given, *[x for x in counts if x not in given]]:
-            row = given.get(o, {})
-            copies_here = sum(
-                1 for d in documents if d["is_copy"] and str(d["outlet"] or "unknown outlet") == o
-            )
-            outlet_rows.append(
-                {
-                    "outlet": o,
-                    "documents": row.get("documents", counts.get(o, 0)),
-                    "state": self._outlet_state(o, row.get("state")),
-                    "copies": copies_here,
-                }
-            )
-        omissions = comparison.get("omissions") or {}
-        omission_rows = []
-        if isinstance(omissions, Mapping):
-            for k, v in omissions.items():
-                items = v if isinstance(v, list) else [v]
-                omission_rows.append(
-                    {"key": str(k), "items": [x if isinstance(x, str) else json.dumps(x) for x in items][:50]}
-                )
+        outlet_rows = self._outlet_rows(comparison, documents)
+        omission_rows = self._report_rows(comparison, infos)
+        given = story.get("assignments")
+        assignments: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+        for doc in documents:
+            doc["why"] = _why(assignments.get(doc["id"]))
         return {
             "story": story,
             "title": story.get("title") or f"story {story.get('id')}",
@@ -324,6 +342,72 @@ class Web:
             "independent": comparison.get("independent_reports"),
             "omissions": omission_rows,
         }
+
+    def _outlet_rows(
+        self, comparison: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """One row per outlet the comparison names (a page may carry several: a republished RT and TASS
+        story), then one per page outlet it does not name; pages counted once per outlet."""
+        rows: list[dict[str, Any]] = []
+        covered: set[str] = set()
+        copies = {str(d["id"]) for d in documents if d["is_copy"]}
+        for o in list(comparison.get("outlets") or ())[:MAX_STORY_ITEMS]:
+            if not isinstance(o, Mapping):
+                continue
+            docs = [str(d) for d in o.get("documents") or ()] if isinstance(o.get("documents"), list) else []
+            covered.update(docs)
+            rows.append(
+                {
+                    "outlet": str(o.get("outlet") or "unknown outlet"),
+                    "documents": len(docs) if docs else int(o.get("documents") or 0),
+                    "state": self._outlet_state(str(o.get("outlet")), o.get("state")),
+                    "owner": o.get("owner"),
+                    "copies": sum(d in copies for d in docs),
+                }
+            )
+        rest = Counter(str(d["outlet"] or "unknown outlet") for d in documents if str(d["id"]) not in covered)
+        for name, n in rest.items():
+            rows.append(
+                {
+                    "outlet": name,
+                    "documents": n,
+                    "state": self._outlet_state(name),
+                    "owner": None,
+                    "copies": sum(
+                        1
+                        for d in documents
+                        if d["is_copy"]
+                        and str(d["id"]) not in covered
+                        and (d["outlet"] or "unknown outlet") == name
+                    ),
+                }
+            )
+        return rows
+
+    def _report_rows(
+        self, comparison: Mapping[str, Any], infos: Mapping[str, Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Per report (one outlet's telling, on its own page or as a section of another): what most other
+        reports carry and this one leaves out, and what only this one carries."""
+        out = []
+        for r in list(comparison.get("reports") or ())[:MAX_STORY_ITEMS]:
+            if not isinstance(r, Mapping):
+                continue
+            omits: Mapping[str, Any] = r["omits"] if isinstance(r.get("omits"), Mapping) else {}
+            only: Mapping[str, Any] = r["exclusive"] if isinstance(r.get("exclusive"), Mapping) else {}
+            row = {
+                "doc_id": str(r.get("doc_id")),
+                "title": infos.get(str(r.get("doc_id")), {}).get("title"),
+                "outlet": r.get("outlet"),
+                "copy": bool(r.get("copy")),
+                "omits_quotes": _quote_items(omits.get("quotes")),
+                "omits_entities": [str(e) for e in omits.get("entities") or ()][:50],
+                "only_quotes": _quote_items(only.get("quotes")),
+                "only_entities": [str(e) for e in only.get("entities") or ()][:50],
+            }
+            if any(row[k] for k in ("omits_quotes", "omits_entities", "only_quotes", "only_entities")):
+                out.append(row)
+        return out
 
     def _aligned(
         self, statements: Sequence[Any], infos: Mapping[str, Mapping[str, Any]]
@@ -460,13 +544,16 @@ class Web:
 
     def api_stories(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 20)
-        stories = self.stories.list_stories(self.store(), limit=limit, offset=offset)
+        store = self.store()
+        stories = self.stories.list_stories(store, limit=limit, offset=offset)
+        pending = self.stories.unassigned(store)
         return JSONResponse(
             {
                 "stories": stories,
                 "limit": limit,
                 "offset": offset,
-                "available": bool(getattr(self.stories, "available", True)),
+                "available": pending is not None,
+                "unassigned": pending,
             }
         )
 
@@ -552,11 +639,14 @@ class Web:
 
     def _ingest(self, data: str) -> dict[str, Any]:
         from ..corpus.ingest import ingest
+        from ..stories.store import update_stories
 
         with self._ingest_lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
             path = Path(tmp) / "api-ingest.jsonl"
             path.write_text(data, encoding="utf-8")
             report = ingest([str(path)], self.db, workers=self.ingest_workers, progress=False)
+            with Store(self.db) as store:
+                stories = update_stories(store)
         return {
             "added": report.added,
             "revised": report.revised,
@@ -564,6 +654,7 @@ class Web:
             "failed": report.failed,
             "errors": report.errors,
             "seconds": round(report.seconds, 3),
+            "stories": {"assigned": stories.assigned, "moved": stories.moved, "total": stories.stories},
         }
 
     # ----------------------------------------------------------------------------------- errors
@@ -613,7 +704,7 @@ def create_app(
     """The ASGI app for the store ``db``.
 
     ``token``: enables ``POST /api/ingest`` for requests carrying it (off when None). ``stories``: where
-    stories come from (default: ``newstrace.stories.store`` if installed). ``allowed_hosts``: Host header
+    stories come from (default: ``newstrace.stories.store``). ``allowed_hosts``: Host header
     values accepted (default: any); a loopback server should pass its own names, so a page on another
     site cannot reach it through DNS rebinding. ``query_budget``: seconds of SQLite work one request may
     spend before it is interrupted with a 503.

@@ -162,7 +162,11 @@ def spec() -> dict[str, Any]:
                 "stories": {"type": "array", "items": {"$ref": "#/components/schemas/Story"}},
                 "limit": _I,
                 "offset": _I,
-                "available": {"type": "boolean"},
+                "available": {"type": "boolean", "description": "stories were computed for this store"},
+                "unassigned": {
+                    "type": ["integer", "null"],
+                    "description": "stored pages not in a story yet (run `newstrace stories`)",
+                },
             },
             ["stories"],
         ),
