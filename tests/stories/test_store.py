@@ -126,6 +126,10 @@ def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert seed["comparison"]["independent_reports"] == 2
     linked = [s for s in seed["statements"] if len(s["quotes"]) >= 2]
     assert linked and linked[0]["speaker"] == "Vladimir Putin"
+    # one event record however many pages report it, with every report's evidence
+    keys = [(e["date"], e["actor"], e["action"], e["target"], e["place"]) for e in seed["events"]]
+    assert len(keys) == len(set(keys))
+    assert all(e["sources"][0] == {k: e[k] for k in ("doc_id", "start", "end")} for e in seed["events"])
     assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
 
 

@@ -380,6 +380,19 @@ def _event_row(e: Event) -> dict[str, Any]:
     }
 
 
+def _merge_events(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """One record per event however many pages report it (same date and same actor, action, target
+    and place), first report's evidence first, every report's offsets in ``sources``."""
+    merged: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for e in events:
+        key = (e.date, e.summary().lower())
+        row = merged.get(key)
+        if row is None:
+            row = merged[key] = {**_event_row(e), "sources": []}
+        row["sources"].append({"doc_id": e.doc_id, "start": e.start, "end": e.end})
+    return list(merged.values())
+
+
 def _quotes(data: dict[str, Any]) -> list[QuoteRef]:
     comments = [(x["start"], x["end"]) for x in data.get("layers") or () if x["kind"] in ("comment",)]
     out = []
@@ -486,7 +499,7 @@ def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str,
     statements = _statements(store, sid, datas, digests)
     comparison = compare([_page(d) for d in datas], _copies(store, ids), statements)
     out["outlets"] = [o["outlet"] for o in comparison["outlets"]]
-    out["events"] = [_event_row(e) for e in events]
+    out["events"] = _merge_events(events)
     out["statements"] = [s.to_json() for s in statements]
     timeline: list[dict[str, Any]] = []
     for r in rows:

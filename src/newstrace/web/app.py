@@ -312,6 +312,8 @@ class Web:
                     "action": ev.get("action"),
                     "target": ev.get("target"),
                     "place": ev.get("place"),
+                    "sources": [x for x in ev.get("sources") or () if isinstance(x, Mapping)][:10]
+                    or [{"doc_id": ev.get("doc_id"), "start": ev.get("start")}],
                 }
             )
         outlet_rows = self._outlet_rows(comparison, documents)
