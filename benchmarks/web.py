@@ -6,9 +6,8 @@ are resampled from PolNeAR (../shared/data/polnear, train+dev), grouped into ~10
 some pages copy paragraphs of the story's first page verbatim (stored as copied passages), with reader
 comments on a third of the pages. The build is cached (``--db``) and reused while its parameters match.
 
-Stories: the stories subsystem's ``list_stories``/``get_story``/``story_of`` when it is installed and
-finds stories in the store; otherwise a provider in the same contract shape that assembles each story
-from the store on every request (its documents, quotes, copies), which is what is measured then.
+Stories: computed over the whole store by the stories subsystem (``update_stories``, as ``newstrace
+ingest`` does; once, then kept in the store) and served by the app as in production.
 
 The server runs in its own process (uvicorn, as ``newstrace serve`` runs it); this process is the client:
 a fixed number of requests per endpoint (after a warm-up), from ``--concurrency`` threads, each with its
@@ -39,7 +38,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from newstrace.analysis.entities import canonical_key
-from newstrace.analysis.outlets import registry
 from newstrace.corpus.store import Store
 from newstrace.model import Comment, Document, Entity, Layer, Mention, Quote
 
@@ -310,148 +308,48 @@ def build(db: Path, n_docs: int, pool: Pool, seed: int = 7) -> list[dict[str, An
     return stories
 
 
-def stored_stories(db: Path) -> list[dict[str, Any]]:
-    """The stories the build made (kept in the store's meta table, so the store is one file)."""
-    with Store(db, readonly=True) as s:
-        raw = s.get_meta(STORIES_KEY)
-    return list(json.loads(raw)) if raw else []
-
-
 # ----------------------------------------------------------------------------------------- stories
 
 
-class BenchStories:
-    """Stories in the contract's shape, assembled from the store on each request (no cache)."""
+def compute_stories(db: Path) -> str:
+    """The stories subsystem over the store (``update_stories``, as ``newstrace ingest`` runs it);
+    incremental, so a store whose stories are up to date costs one scan."""
+    from newstrace.stories.store import update_stories
 
-    available = True
-
-    def __init__(self, stories: list[dict[str, Any]]) -> None:
-        self.order = sorted(stories, key=lambda s: (s["published"], s["id"]), reverse=True)
-        self.by_id = {s["id"]: s for s in stories}
-        self.of = {d: s["id"] for s in stories for d in s["documents"]}
-        self.reg = registry()
-
-    def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        return [x for x in (self.get_story(store, s["id"]) for s in self.order[offset : offset + limit]) if x]
-
-    def story_of(self, store: Store, doc_id: str) -> str | None:
-        return self.of.get(doc_id)
-
-    def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
-        s = self.by_id.get(story_id)
-        if s is None:
-            return None
-        ids = s["documents"]
-        marks = ",".join("?" * len(ids))
-        con = store.con
-        docs = {
-            r["id"]: dict(r)
-            for r in con.execute(
-                f"SELECT id, outlet, title, published FROM documents WHERE id IN ({marks})", ids
-            )
-        }
-        statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in con.execute(
-            f'SELECT doc_id, start, "end", text, speaker FROM quotes WHERE doc_id IN ({marks}) '
-            "AND speaker IS NOT NULL ORDER BY doc_id, start",
-            ids,
-        ):
-            statements[r["speaker"]].append(
-                {"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]}
-            )
-        copies = sorted(
-            {
-                (r[0], r[1])
-                for r in con.execute(
-                    f"SELECT doc_id, other_id FROM passages WHERE doc_id IN ({marks}) AND kind = 'copy'", ids
-                )
-            }
-        )
-        ordered = sorted(ids, key=lambda d: (docs.get(d, {}).get("published") or "", d))
-        outlets = Counter(docs[d]["outlet"] for d in ordered if d in docs)
-        events = [
-            {
-                "actor": sp,
-                "action": "said",
-                "target": None,
-                "place": None,
-                "date": docs.get(q[0]["doc_id"], {}).get("published"),
-                "doc_id": q[0]["doc_id"],
-                "start": q[0]["start"],
-                "end": q[0]["end"],
-            }
-            for sp, q in list(statements.items())[:5]
-        ]
-        timeline = [
-            {"date": docs[d]["published"], "kind": "document", "doc_id": d, "text": docs[d]["title"]}
-            for d in ordered
-            if d in docs
-        ]
-        timeline += [
-            {"date": e["date"], "kind": "event", "doc_id": e["doc_id"], "text": f"{e['actor']} said"}
-            for e in events
-        ]
-        return {
-            "id": story_id,
-            "title": s["title"],
-            "documents": ordered,
-            "outlets": list(outlets),
-            "events": events,
-            "statements": [{"speaker": k, "quotes": v} for k, v in statements.items()],
-            "timeline": sorted(timeline, key=lambda t: t["date"] or ""),
-            "comparison": {
-                "outlets": [
-                    {"outlet": o, "documents": n, "state": getattr(self.reg.get(o), "state", None)}
-                    for o, n in outlets.most_common()
-                ],
-                "copies": [{"doc_id": a, "origin_id": b} for a, b in copies],
-                "independent_reports": len(ids) - len({a for a, _ in copies}),
-                "omissions": {},
-            },
-        }
-
-
-def provider_for(db: Path, choice: str) -> tuple[Any, str]:
-    if choice in ("auto", "real"):
-        try:
-            from newstrace.stories import store as real  # type: ignore[import-not-found,unused-ignore]
-
-            with Store(db, readonly=True) as s:
-                if real.list_stories(s, limit=1):
-                    return None, "stories subsystem"
-        except Exception as e:  # not installed, or no stories in this store
-            if choice == "real":
-                raise SystemExit(f"--stories real: {e}") from e
-    return BenchStories(stored_stories(db)), "contract-shaped provider assembled from the store per request"
+    with Store(db) as store:
+        report = update_stories(store)
+        n = int(store.con.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+    if report.assigned:
+        print(f"stories: {report.summary()}", file=sys.stderr, flush=True)
+    return f"{n:,} stories computed by the stories subsystem"
 
 
 # ------------------------------------------------------------------------------------------ server
 
 
-def serve(db: Path, stories_choice: str) -> None:
+def serve(db: Path) -> None:
     """Child process: the app on uvicorn on a free port of 127.0.0.1; prints the port, then serves."""
     import uvicorn
 
     from newstrace.web import create_app
     from newstrace.web.cli import bind
 
-    provider, label = provider_for(db, stories_choice)
-    app = create_app(str(db), stories=provider, allowed_hosts=["127.0.0.1", "localhost"])
+    app = create_app(str(db), allowed_hosts=["127.0.0.1", "localhost"])
     sock = bind("127.0.0.1", 0)
-    print(json.dumps({"port": sock.getsockname()[1], "stories": label}), flush=True)
+    print(json.dumps({"port": sock.getsockname()[1]}), flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, limit_concurrency=128)
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def start_server(db: Path, stories_choice: str) -> tuple[subprocess.Popen[str], int, str]:
-    cmd = [sys.executable, __file__, "--db", str(db), "--stories", stories_choice, "--serve"]
+def start_server(db: Path) -> tuple[subprocess.Popen[str], int]:
+    cmd = [sys.executable, __file__, "--db", str(db), "--serve"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if not line:
         raise SystemExit("the server did not start")
     info = json.loads(line)
-    return proc, int(info["port"]), str(info["stories"])
+    return proc, int(info["port"])
 
 
 # ------------------------------------------------------------------------------------------ client
@@ -459,8 +357,8 @@ def start_server(db: Path, stories_choice: str) -> tuple[subprocess.Popen[str], 
 
 def endpoints(db: Path, rng: random.Random) -> dict[str, Any]:
     """Each endpoint with a function giving a fresh URL for it."""
-    story_ids = [s["id"] for s in stored_stories(db)]
     with Store(db, readonly=True) as s:
+        story_ids = [r[0] for r in s.con.execute("SELECT id FROM stories")]
         n = s.count()
         doc_ids = [r[0] for r in s.con.execute("SELECT id FROM documents WHERE seq % 97 = 0")]
         speakers = [r[0] for r in s.con.execute("SELECT DISTINCT speaker FROM quotes LIMIT 2000")]
@@ -543,13 +441,12 @@ def main() -> None:
     )
     ap.add_argument("--warmup", type=int, default=20, help="unmeasured requests per endpoint first")
     ap.add_argument("--concurrency", default="1,4", help="client threads, e.g. 1,4")
-    ap.add_argument("--stories", choices=("auto", "real", "synthetic"), default="auto")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     db: Path = args.db or ROOT / ".bench" / f"web-{args.docs}.db"
     if args.serve:
-        serve(db, args.stories)
+        serve(db)
         return
 
     want = {"version": BUILD_VERSION, "docs": args.docs, "seed": 7}
@@ -565,7 +462,8 @@ def main() -> None:
         print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     size = sum(Path(str(db) + x).stat().st_size for x in ("", "-wal") if Path(str(db) + x).exists())
 
-    proc, port, label = start_server(db, args.stories)
+    label = compute_stories(db)
+    proc, port = start_server(db)
     try:
         rng = random.Random(args.seed)
         eps = endpoints(db, rng)

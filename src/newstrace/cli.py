@@ -60,8 +60,9 @@ def _open_existing(db: str) -> bool:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .corpus.ingest import ingest
 
-    report = ingest(args.paths, args.db, workers=args.workers, format=args.format,
-                    progress=not args.quiet and sys.stderr.isatty() or args.progress, nlp=not args.no_nlp)
+    progress = not args.quiet and sys.stderr.isatty() or args.progress
+    report = ingest(args.paths, args.db, workers=args.workers, format=args.format, progress=progress,
+                    nlp=not args.no_nlp)
     for line in report.errors:
         _error(line)
     print(f"newstrace: {report.summary()}", file=sys.stderr)
@@ -70,7 +71,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from .stories.store import update_stories
 
         with Store(args.db) as store:
-            print(f"newstrace: stories: {update_stories(store).summary()}", file=sys.stderr)
+            stories = update_stories(store, progress=progress)
+            print(f"newstrace: stories: {stories.summary()}", file=sys.stderr)
     return 1 if report.failed else 0
 
 

@@ -48,7 +48,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         )
         return 2
     with Store(args.db) as store:
-        report = update_stories(store, rebuild=args.rebuild)
+        report = update_stories(store, rebuild=args.rebuild, progress=sys.stderr.isatty())
         if report.assigned or report.rebuilt:
             print(f"newstrace: stories: {report.summary()}", file=sys.stderr)
         detail = not args.brief

@@ -26,6 +26,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tqdm import tqdm
+
 from ..corpus.store import Store
 from .cluster import Model, StoryClusterer
 from .compare import Copy, Page, compare
@@ -166,7 +168,12 @@ def _copy_links(store: Store, doc_id: str) -> list[str]:
 
 
 def update_stories(
-    store: Store, *, rebuild: bool = False, model: Model | None = None, events: bool = False
+    store: Store,
+    *,
+    rebuild: bool = False,
+    model: Model | None = None,
+    events: bool = False,
+    progress: bool = False,
 ) -> UpdateReport:
     """Assign every stored page not yet in a story, online, in publication then ingest order.
 
@@ -201,12 +208,17 @@ def update_stories(
         return report
     before = {d: clusterer.story_of(d) for d in clusterer.doc_thread}
     batch = min(max(BATCH, len(pending) // 8), 20 * BATCH)  # the state is saved once per batch
+    bar = tqdm(total=len(pending), unit="page", desc="stories", disable=not progress, smoothing=0.1)
     for k in range(0, len(pending), batch):
         chunk = pending[k : k + batch]
         found = [(store.get(r[2]), r) for r in chunk]
         todo = [(data, r) for data, r in found if data is not None]
         datas = [data for data, _ in todo]
-        feats = extract_many(datas)
+        feats = []
+        for j in range(0, len(datas), BATCH):  # features (the slow part) in steps, for the progress bar
+            feats += extract_many(datas[j : j + BATCH])
+            bar.update(min(BATCH, len(datas) - j))
+        bar.update(len(chunk) - len(datas))
         rows = []
         for (data, (date, _, doc_id, digest)), f in zip(todo, feats, strict=True):
             position = len(clusterer)
@@ -258,6 +270,7 @@ def update_stories(
         if events:
             for data in datas:
                 _events(store, data, write=True)
+    bar.close()
     report.stories = len(clusterer.stories)
     report.seconds = time.perf_counter() - started
     return report
