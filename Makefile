@@ -58,6 +58,10 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/ner.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/reuse.py
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/stories.py --store
+	$(BIN)/python benchmarks/stories.py --scale 100000
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info
