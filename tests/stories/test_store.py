@@ -14,7 +14,7 @@ from newstrace.corpus.store import Store, dump
 from newstrace.stories.store import get_story, list_stories, story_of, update_stories
 
 from ..conftest import SEED
-from .conftest import records
+from .conftest import FIRE, VOTE, records
 
 TABLES = ("stories", "story_documents")
 
@@ -149,3 +149,26 @@ def test_cli_ingest_brings_stories_up_to_date(tmp_path: Path, capsys: pytest.Cap
     assert "stories: 2 pages assigned" in capsys.readouterr().err
     with Store(db, readonly=True) as store:
         assert story_of(store, "vote-2") == story_of(store, "vote-0") is not None
+
+
+def test_tables_agree_with_the_clusterer_when_stories_regroup(tmp_path: Path) -> None:
+    """Many pages in one batch, so stories regroup after some pages were assigned: every page is written
+    in the story it ended up in, and every story row matches its pages."""
+    import random
+
+    rng = random.Random(3)
+    recs: list[dict[str, object]] = []
+    for k in range(90):
+        title, text = (FIRE + VOTE)[rng.randrange(6)]
+        words = text.split()
+        rng.shuffle(words)  # same words, scrambled: near-duplicates that merge and regroup
+        recs.append({"id": f"p{k}", "title": title, "text": " ".join(words[: rng.randint(20, len(words))])})
+    db = str(tmp_path / "regroup.db")
+    ingest([str(_write(tmp_path / "r.jsonl", recs))], db, workers=1, progress=False, nlp=False)
+    with Store(db) as store:
+        report = update_stories(store)
+        con = store.con
+        in_docs = dict(con.execute("SELECT story_id, COUNT(*) FROM story_documents GROUP BY story_id"))
+        rows = dict(con.execute("SELECT id, size FROM stories"))
+    assert report.assigned == 90
+    assert rows == in_docs and report.stories == len(rows)

@@ -238,8 +238,13 @@ def update_stories(
             )
         after = {d: clusterer.story_of(d) for d in clusterer.doc_thread}
         moved = [(s, d) for d, s in after.items() if d in before and before[d] != s]
+        # a page of this batch may have moved since it was assigned (later pages regrouped its story):
+        # it is written where it ended up, and the story it left is rewritten too
+        opened = {str(r[1]) for r in rows}
+        rows = [(r[0], str(after[r[0]]), clusterer.doc_thread_root(r[0]), *r[3:]) for r in rows]
         touched = (
-            {str(r[1]) for r in rows}
+            opened
+            | {str(r[1]) for r in rows}
             | {s for s, _ in moved if s}
             | {str(before[d]) for _, d in moved if before[d]}
         )
