@@ -2,7 +2,8 @@
 
 The store is built directly through ``Store.put`` from synthetic *analysed* documents (full analysis of
 100,000 pages would take hours here and is not what is measured): their sentences, quotes and speakers
-are resampled from PolNeAR (../shared/data/polnear, train+dev), grouped into ~10,000 stories in which
+are resampled from PolNeAR (../shared/data/polnear, train+dev), their events (actor, action, target,
+place, date: what the analysis's events stage adds) made up from the page's speakers and headline, grouped into ~10,000 stories in which
 some pages copy paragraphs of the story's first page verbatim (stored as copied passages), with reader
 comments on a third of the pages. The build is cached (``--db``) and reused while its parameters match.
 
@@ -39,10 +40,10 @@ from urllib.parse import quote, urlencode
 
 from newstrace.analysis.entities import canonical_key
 from newstrace.corpus.store import Store
-from newstrace.model import Comment, Document, Entity, Layer, Mention, Quote
+from newstrace.model import Comment, Document, Entity, Event, Layer, Mention, Quote
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: pages carry events, as the default analysis now adds them
 STORIES_KEY = "bench_web_stories"
 OUTLETS = [
     "AP",
@@ -67,6 +68,7 @@ OUTLETS = [
     "LATimes",
 ]
 ORIGIN_OUTLETS = ["AP", "Reuters", "AFP", "TASS", "Xinhua"]
+ACTIONS = ["announce", "meet", "vote on", "sign", "reject", "launch", "visit", "order", "criticize", "win"]
 PLACES = [
     "Washington",
     "Iowa",
@@ -184,6 +186,7 @@ def make_document(
     page = Page()
     layers: list[Layer] = []
     quotes: list[Quote] = []
+    events: list[Event] = []
     mentions: dict[str, list[Mention]] = defaultdict(list)
     passages: list[dict[str, Any]] = []
     paragraphs: list[tuple[str, int, int]] = []
@@ -197,6 +200,20 @@ def make_document(
         if kind == "own":
             text = _paragraph(rng, pool)
             span = page.add(text)
+            for _ in range(rng.randint(1, 3)):  # what the analysis's events stage would find in it
+                words = headline.split()
+                k = rng.randrange(max(1, len(words) - 3))
+                events.append(
+                    Event(
+                        rng.choice(speakers),
+                        rng.choice(ACTIONS),
+                        " ".join(words[k : k + 4]),
+                        rng.choice([None, rng.choice(PLACES)]),
+                        (published - timedelta(days=rng.randint(0, 2))).isoformat(),
+                        None,
+                        *span,
+                    )
+                )
         elif kind == "quote":
             text, (qs, qe), (ss, se) = _quote_paragraph(rng, pool, arg)
             span = page.add(text)
@@ -251,6 +268,7 @@ def make_document(
         comments=tuple(comments),
         quotes=tuple(quotes),
         entities=tuple(entities),
+        events=tuple(events),
     )
     return doc, passages, paragraphs
 

@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from newstrace.model import Document
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "demo" / "000_61ee9dba41562d1b.txt"
 SHARED = ROOT.parent / "shared"
@@ -42,3 +44,14 @@ def seed_wire_records() -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_doc() -> Document:
+    """The seed page read and run through the whole default analysis, once per test session."""
+    from newstrace.analyze import analyze_document
+    from newstrace.ingest import read_paths
+
+    doc = next(iter(read_paths([str(SEED)], "auto")))
+    assert isinstance(doc, Document)
+    return analyze_document(doc)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from .analysis.credits import find_credits
 from .analysis.dates import find_dates
 from .analysis.entities import find_entities
+from .analysis.events import find_events
 from .analysis.layers import assign_layers
 from .analysis.nlp import parse
 from .analysis.publisher import resolve_publisher
@@ -17,9 +18,18 @@ from .pipeline import Pipeline
 
 @lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
-    """publisher → credits → layers → parse → entities → quotes → dates (checked once, here)."""
+    """publisher → credits → layers → parse → entities → quotes → dates → events (checked once, here)."""
     return Pipeline(
-        [resolve_publisher, find_credits, assign_layers, parse, find_entities, attribute_quotes, find_dates]
+        [
+            resolve_publisher,
+            find_credits,
+            assign_layers,
+            parse,
+            find_entities,
+            attribute_quotes,
+            find_dates,
+            find_events,
+        ]
     )
 
 

@@ -161,6 +161,37 @@ class DateMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """One reported event: who did what to whom, where and when, with the sentence that reports it."""
+
+    actor: str | None
+    action: str
+    target: str | None
+    place: str | None
+    date: str | None  # ISO day the event happened (or was reported from)
+    starting: str | None  # ISO day it starts, when the sentence gives one ("starting from tomorrow")
+    start: int
+    end: int
+
+    def summary(self) -> str:
+        """How a timeline names it: actor action target (place)."""
+        text = " ".join(p for p in (self.actor or "", self.action, self.target or "") if p)
+        return f"{text} ({self.place})" if self.place else text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "place": self.place,
+            "date": self.date,
+            "starting": self.starting,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A page: its normalised text, where it came from, and every annotation added so far."""
 
@@ -180,6 +211,7 @@ class Document:
     quotes: tuple[Quote, ...] = ()
     entities: tuple[Entity, ...] = ()
     dates: tuple[DateMention, ...] = ()
+    events: tuple[Event, ...] = ()
     # Names of the annotations present, so a pipeline can check a stage's needs before it runs.
     annotated: frozenset[str] = frozenset()
     # The linguistic parse (a spaCy ``Doc`` over ``text``), shared by the stages that need one.
@@ -242,6 +274,7 @@ class Document:
             ],
             "entities": [_entity_json(e) for e in self.entities],
             "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value} for d in self.dates],
+            "events": [e.to_json() for e in self.events],
         }
 
 

@@ -1,16 +1,8 @@
-"""Shared fixtures: the seed page analysed once, and a few invented pages about two unrelated events."""
+"""A few invented pages about two unrelated events (the seed page analysed once is in tests/conftest)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
-
-from newstrace.analyze import analyze_document
-from newstrace.ingest import read_paths
-from newstrace.model import Document
-
-from ..conftest import SEED
 
 # Invented reports (written for these tests): three outlets on a warehouse fire, three on a vote.
 FIRE = [
@@ -69,10 +61,3 @@ def records() -> list[dict[str, Any]]:
             {"id": f"vote-{k}", "title": title, "text": text, "published": "2020-06-2" + str(8 + k % 2)}
         )
     return out
-
-
-@pytest.fixture(scope="session")
-def seed_doc() -> Document:
-    doc = next(iter(read_paths([str(SEED)], "auto")))
-    assert isinstance(doc, Document)
-    return analyze_document(doc)

@@ -315,7 +315,9 @@ def test_crashes_are_500_without_details(corpus: Corpus) -> None:
         def unassigned(self, store: Store) -> int | None:
             return 0
 
-        def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        def list_stories(
+            self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
+        ) -> list[dict[str, Any]]:
             raise RuntimeError("secret internals")
 
     c = TestClient(create_app(corpus.db, stories=Broken()), raise_server_exceptions=False)
@@ -413,13 +415,16 @@ def test_a_short_token_is_refused(corpus: Corpus) -> None:
 
 
 def test_a_request_over_its_query_budget_is_interrupted(
-    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+    corpus: Corpus, stories: Stories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("newstrace.web.queries.PROGRESS_EVERY", 1)  # check at every step: a tiny store
     c = TestClient(create_app(corpus.db, query_budget=0.0))
     r = c.get("/api/search", params={"q": "Syria"})
     assert r.status_code == 503 and "narrow it down" in r.json()["error"]
     assert c.get("/search", params={"q": "Syria"}).status_code == 503
+    # a story read that runs out of budget is a 503 too, never "no such story" or "no stories"
+    assert c.get(f"/api/stories/{stories.withdrawal}").status_code == 503
+    assert c.get("/api/stories").status_code == 503
     # The budget is per request: the next one starts afresh (and a normal budget answers).
     ok = TestClient(create_app(corpus.db))
     assert ok.get("/api/search", params={"q": "Syria"}).status_code == 200

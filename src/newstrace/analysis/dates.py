@@ -18,7 +18,7 @@ date (a month name or a numeric date), so the slow parser sees a few strings per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from ..model import DateMention, Document
 from ..pipeline import stage
 
-__all__ = ["anchor_date", "find_date_mentions", "find_dates", "normalise"]
+__all__ = ["anchor_date", "find_date_mentions", "find_dates", "normalise", "page_date"]
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -341,3 +341,33 @@ def find_date_mentions(doc: Document, anchor: date | None) -> list[DateMention]:
 def find_dates(doc: Document) -> Document:
     """Normalise the page's date expressions against its own date."""
     return doc.with_annotations("dates", dates=tuple(find_date_mentions(doc, anchor_date(doc))))
+
+
+_HEAD_KINDS = frozenset({"headline", "subheadline", "dateline", "byline"})
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def page_date(doc: Document | Mapping[str, Any]) -> str | None:
+    """The day a page reports from: its ``published`` date, else a credit's, else a dated dateline.
+
+    Works on a ``Document`` or its stored JSON, so stories can date pages without rebuilding them.
+    """
+    if isinstance(doc, Document):
+        pub = doc.published
+        credits = [c.date for c in doc.credits]
+        heads = [(x.start, x.end) for x in doc.layers if x.kind in _HEAD_KINDS]
+        dates = [(m.start, m.text, m.value) for m in doc.dates]
+    else:
+        pub = doc.get("published")
+        credits = [c.get("date") for c in doc.get("credits") or []]
+        heads = [(x["start"], x["end"]) for x in doc.get("layers") or [] if x["kind"] in _HEAD_KINDS]
+        dates = [(m["start"], m.get("text", ""), m.get("value")) for m in doc.get("dates") or []]
+    if pub and re.match(r"\d{4}-\d\d-\d\d", pub):
+        return str(pub[:10])
+    for c in credits:
+        if c:
+            return str(c)
+    for start, text, value in dates:
+        if value and _YEAR.search(text or "") and any(s <= start < e for s, e in heads):
+            return str(value)
+    return None

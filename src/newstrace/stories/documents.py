@@ -1,7 +1,8 @@
 """Stored page JSON (``newstrace.document/1``) back to a :class:`~newstrace.model.Document`.
 
-The store keeps analysed pages as JSON; events need the parse again, which only a ``Document`` can
-carry, so this rebuilds one (annotations included) without re-running any analysis.
+The store keeps analysed pages as JSON; a page stored before events were part of the analysis needs
+them from its parse, which only a ``Document`` can carry, so this rebuilds one (annotations included)
+without re-running any analysis.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Comment, Credit, DateMention, Document, Entity, Layer, Mention, Quote
+from ..model import Comment, Credit, DateMention, Document, Entity, Event, Layer, Mention, Quote
 
 
 def document_from_json(d: Mapping[str, Any]) -> Document:
@@ -60,5 +61,19 @@ def document_from_json(d: Mapping[str, Any]) -> Document:
         dates=tuple(
             DateMention(m["start"], m["end"], m.get("text", ""), m["value"]) for m in d.get("dates") or ()
         ),
-        annotated=frozenset({"text", "layers", "credits", "quotes", "entities", "dates"}),
+        events=tuple(
+            Event(
+                e.get("actor"),
+                str(e.get("action") or ""),
+                e.get("target"),
+                e.get("place"),
+                e.get("date"),
+                e.get("starting"),
+                int(e["start"]),
+                int(e["end"]),
+            )
+            for e in d.get("events") or ()
+        ),
+        annotated=frozenset({"text", "layers", "credits", "quotes", "entities", "dates"})
+        | ({"events"} if "events" in d else frozenset()),
     )

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..analysis.dates import page_date as document_date
 from ..model import Document
 
 __all__ = [
@@ -71,7 +72,6 @@ EMBED_DIM = 256
 _CONTENT_KINDS = frozenset(
     {"headline", "subheadline", "dateline", "credit", "caption", "editor_note", "section_heading", "body"}
 )
-_HEAD_KINDS = frozenset({"headline", "subheadline", "dateline", "byline"})
 _LEAD_CHARS = 400
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*|\d+(?:[.,:]\d+)*", re.UNICODE)
@@ -171,22 +171,6 @@ def content_text(doc: Document | Mapping[str, Any]) -> tuple[str, str, list[tupl
         head = [x for x in layers if x["kind"] == "headline"]
         title = text[head[0]["start"] : head[0]["end"]].strip() if head else ""
     return content, title, spans
-
-
-def document_date(doc: Document | Mapping[str, Any]) -> str | None:
-    """The day a page reports from: its ``published`` date, else a credit's, else a dated dateline."""
-    d = _get(doc)
-    pub = d.get("published")
-    if pub and re.match(r"\d{4}-\d\d-\d\d", pub):
-        return str(pub[:10])
-    for c in d.get("credits") or []:
-        if c.get("date"):
-            return str(c["date"])
-    heads = [(x["start"], x["end"]) for x in d.get("layers") or [] if x["kind"] in _HEAD_KINDS]
-    for m in d.get("dates") or []:
-        if _YEAR.search(m.get("text", "")) and any(s <= m["start"] < e for s, e in heads):
-            return str(m["value"])
-    return None
 
 
 @dataclass

@@ -28,11 +28,12 @@ from typing import Any
 
 from tqdm import tqdm
 
+from ..analysis.events import extract_events
 from ..corpus.store import Store
+from ..model import Event
 from .cluster import Model, StoryClusterer
 from .compare import Copy, Page, compare
 from .documents import document_from_json
-from .events import Event, extract_events
 from .features import content_text, document_date, extract_many
 from .statements import QuoteRef, Statement, link_quotes
 
@@ -359,55 +360,51 @@ def _writable(store: Store) -> bool:
     return not store.readonly
 
 
-def _events(store: Store, data: dict[str, Any], write: bool) -> list[Event]:
-    info = store.con.execute("SELECT content_hash FROM documents WHERE id = ?", (data["id"],)).fetchone()
+def _events(store: Store, data: dict[str, Any], write: bool) -> list[tuple[str, Event]]:
+    """(page id, event) of a stored page: from its analysis, or (a page stored before events were part
+    of the analysis) from its parse, cached in ``story_events`` when the store is writable."""
+    doc_id = str(data["id"])
+    if "events" in data:
+        return [(doc_id, e) for e in document_from_json(data).events]
+    info = store.con.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
     digest = str(info[0]) if info else ""
     try:
         row = store.con.execute(
-            "SELECT content_hash, json FROM story_events WHERE doc_id = ?", (data["id"],)
+            "SELECT content_hash, json FROM story_events WHERE doc_id = ?", (doc_id,)
         ).fetchone()
     except sqlite3.OperationalError:
         row = None
     if row is not None and row[0] == digest:
-        return [Event(**e) for e in json.loads(row[1])]
+        cached = json.loads(row[1])
+        return [(doc_id, e) for e in document_from_json({"id": doc_id, "events": cached}).events]
     try:
         evs = extract_events(document_from_json(data))
     except Exception as e:  # one odd parse must not take a story page down
-        log.warning("events of %s failed: %s: %s", data["id"], type(e).__name__, e)
+        log.warning("events of %s failed: %s: %s", doc_id, type(e).__name__, e)
         evs = []
     if write and _writable(store):
         with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: recomputed next time
             store.con.execute(
                 "INSERT OR REPLACE INTO story_events(doc_id, content_hash, json) VALUES (?, ?, ?)",
-                (data["id"], digest, json.dumps([_event_row(e) for e in evs], ensure_ascii=False)),
+                (doc_id, digest, json.dumps([e.to_json() for e in evs], ensure_ascii=False)),
             )
-    return evs
+    return [(doc_id, e) for e in evs]
 
 
-def _event_row(e: Event) -> dict[str, Any]:
-    return {
-        "doc_id": e.doc_id,
-        "actor": e.actor,
-        "action": e.action,
-        "target": e.target,
-        "place": e.place,
-        "date": e.date,
-        "starting": e.starting,
-        "start": e.start,
-        "end": e.end,
-    }
+def _event_row(doc_id: str, e: Event) -> dict[str, Any]:
+    return {"doc_id": doc_id, **e.to_json()}
 
 
-def _merge_events(events: Sequence[Event]) -> list[dict[str, Any]]:
+def _merge_events(events: Sequence[tuple[str, Event]]) -> list[dict[str, Any]]:
     """One record per event however many pages report it (same date and same actor, action, target
     and place), first report's evidence first, every report's offsets in ``sources``."""
     merged: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for e in events:
+    for doc_id, e in events:
         key = (e.date, e.summary().lower())
         row = merged.get(key)
         if row is None:
-            row = merged[key] = {**_event_row(e), "sources": []}
-        row["sources"].append({"doc_id": e.doc_id, "start": e.start, "end": e.end})
+            row = merged[key] = {**_event_row(doc_id, e), "sources": []}
+        row["sources"].append({"doc_id": doc_id, "start": e.start, "end": e.end})
     return list(merged.values())
 
 
@@ -523,7 +520,7 @@ def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str,
     for r in rows:
         timeline.append({"date": r[1], "kind": "document", "doc_id": r[0], "text": r[2] or ""})
     seen: set[tuple[str | None, str]] = set()
-    for e in events:
+    for doc_id, e in events:
         key = (e.date, e.summary().lower())
         if key in seen:
             continue
@@ -532,7 +529,7 @@ def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str,
             {
                 "date": e.date,
                 "kind": "event",
-                "doc_id": e.doc_id,
+                "doc_id": doc_id,
                 "text": e.summary(),
                 "start": e.start,
                 "end": e.end,

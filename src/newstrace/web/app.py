@@ -203,7 +203,7 @@ class Web:
     def index(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 30)
         store = self.store()
-        stories = self.stories.list_stories(store, limit=limit, offset=offset)
+        stories = self.stories.list_stories(store, limit=limit, offset=offset, detail=False)
         ids = [d for s in stories for d in list(s.get("documents") or [])[:200]]
         infos = self.reader.infos(ids)
         rows = [self._story_summary(s, infos) for s in stories]

@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 
 class StoriesProvider(Protocol):
-    def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]: ...
+    def list_stories(
+        self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
+    ) -> list[dict[str, Any]]: ...
 
     def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None: ...
 
@@ -34,13 +36,17 @@ class Guarded:
         self.inner = inner
         self.problem: str | None = None
 
-    def _fail(self, e: Exception) -> None:
+    def _fail(self, e: sqlite3.OperationalError) -> None:
+        if "interrupted" in str(e):
+            raise e  # the request ran out of its query budget: a 503, not "no stories"
         self.problem = f"stories cannot be read from this store ({e})"
         log.warning("%s", self.problem)
 
-    def list_stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    def list_stories(
+        self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
+    ) -> list[dict[str, Any]]:
         try:
-            found = list(self.inner.list_stories(store, limit=limit, offset=offset))
+            found = list(self.inner.list_stories(store, limit=limit, offset=offset, detail=detail))
         except sqlite3.OperationalError as e:
             self._fail(e)
             return []

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from ..analysis.nlp import parse
-from ..model import Document
-from .features import document_date
+from ..model import Document, Event
+from ..pipeline import stage
+from .dates import page_date
+from .nlp import parse
 
-__all__ = ["Event", "extract_events"]
+__all__ = ["extract_events", "find_events"]
 
 _REPORTING = frozenset({
     "say", "report", "tell", "note", "add", "state", "announce", "confirm", "claim", "recall", "explain",
@@ -62,41 +63,6 @@ _CLAUSE_DEPS = frozenset(
 )
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
-
-
-@dataclass(frozen=True)
-class Event:
-    """One reported event, with the offsets of the sentence that reports it."""
-
-    doc_id: str
-    actor: str | None
-    action: str
-    target: str | None
-    place: str | None
-    date: str | None
-    starting: str | None
-    start: int
-    end: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "actor": self.actor,
-            "action": self.action,
-            "target": self.target,
-            "place": self.place,
-            "date": self.date,
-            "starting": self.starting,
-            "doc_id": self.doc_id,
-            "start": self.start,
-            "end": self.end,
-        }
-
-    def summary(self) -> str:
-        parts = [self.actor or "", self.action, self.target or ""]
-        text = " ".join(p for p in parts if p)
-        if self.place:
-            text += f" ({self.place})"
-        return text
 
 
 class _Names:
@@ -135,6 +101,12 @@ class _Names:
         return None
 
 
+@stage("events", needs={"parse", "layers", "quotes", "entities", "dates"}, adds={"events"})
+def find_events(doc: Document) -> Document:
+    """Add the events the page's body reports (reuses the page's parse; rules in the module docstring)."""
+    return doc.with_annotations("events", events=tuple(extract_events(doc)))
+
+
 def extract_events(doc: Document) -> list[Event]:
     """The events a page's body reports (the page is parsed when it carries no parse)."""
     if doc.parse is None:
@@ -146,7 +118,7 @@ def extract_events(doc: Document) -> list[Event]:
     names = _Names(doc)
     heads = sorted((x.start, x.end) for x in doc.layers if x.kind in ("dateline", "credit", "byline"))
     head_dates = sorted((d.start, d.value) for d in doc.dates if any(s <= d.start < e for s, e in heads))
-    page_date = document_date(doc)
+    day = page_date(doc)
     out: list[Event] = []
     seen: set[tuple[str | None, str, str | None]] = set()
     for sent in sdoc.sents:
@@ -158,7 +130,7 @@ def extract_events(doc: Document) -> list[Event]:
                 continue
             if quoted and v.lemma_ in _REPORTING:
                 continue  # "…,” he told the ministers: the attribution of a quote, not an event
-            ev = _event(doc, sent, v, names, page_date, head_dates)
+            ev = _event(doc, sent, v, names, day, head_dates)
             if ev is None:
                 continue
             lo, hi = next((s, e) for s, e in body if s <= v.idx < e)  # evidence stays inside its section
@@ -383,7 +355,6 @@ def _event(
     places = _places(place_heads, names)
     date, starting = _dates(doc, sent, chain, page_date, head_dates)
     return Event(
-        doc.id,
         actor,
         action,
         target,
