@@ -158,3 +158,30 @@ def test_click_through_from_a_copied_passage_to_its_origin(
     assert target.is_visible() or page.locator(".seg.source").first.is_visible()
     screenshot(page, "copy-origin")
     _clean(tab)
+
+
+def test_from_a_story_event_to_the_sentence_that_reports_it(
+    live: LiveServer, tab: Tab, stories: Stories
+) -> None:
+    page = tab.page
+    page.goto(f"{live.url}/stories/{stories.withdrawal}")
+    row = page.locator("#events tbody tr", has_text="withdrawal").first
+    link = row.locator("td").last.locator("a").first
+    href = link.get_attribute("href")
+    assert href is not None
+    m = re.fullmatch(r"/documents/([^#]+)#e(\d+)", href)
+    assert m is not None
+    link.click()
+    page.wait_for_url(re.compile(rf"/documents/{m[1]}#e{m[2]}$"))
+    assert page.evaluate("document.querySelector(':target').id") == f"e{m[2]}"
+    text = page.request.get(f"{live.url}/api/documents/{m[1]}").json()["text"]
+    event = next(
+        e
+        for e in page.request.get(f"{live.url}/api/documents/{m[1]}").json()["events"]
+        if e["start"] == int(m[2])
+    )
+    assert "withdraw" in text[event["start"] : event["end"]]
+    # The page lists its own events, each linked to its sentence.
+    assert page.locator("#events a.event-link").count() >= 3
+    screenshot(page, "event-sentence")
+    _clean(tab)

@@ -470,6 +470,7 @@ class Web:
             state=self._outlet_state(doc.get("outlet")),
             credits=doc.get("credits") or (),
             quotes=[q for q in doc.get("quotes") or ()][:500],
+            events=[e for e in doc.get("events") or () if isinstance(e, Mapping)][:500],
         )
 
     def _search_args(self, request: Request) -> dict[str, Any]:

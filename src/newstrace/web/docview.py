@@ -113,6 +113,8 @@ def layout(
             points.append((s, 1, Run("anchor", id=f"q{s}")))
         if speaker:
             points.append((s, 3, Run("speaker", text=clean(speaker), href=entity_href(speaker, key))))
+    event_anchors = {_int(ev.get("start")) for ev in doc.get("events") or () if isinstance(ev, Mapping)}
+    points.extend((s, 0, Run("anchor", id=f"e{s}")) for s in sorted(event_anchors) if 0 <= s < n)
     for ent in doc.get("entities") or ():
         name = ent.get("name")
         if not name:
