@@ -79,6 +79,15 @@ def render_document(doc: Document, width: int = 100) -> str:
         lines.append(f"Dates ({len(doc.dates)})")
         for dm in doc.dates:
             lines.append(f"  {dm.value}  {_first_words(dm.text, 60)}")
+    if doc.events:
+        lines.append("")
+        lines.append(f"Events ({len(doc.events)})")
+        for ev in doc.events[:25]:
+            when = ev.date or "undated"
+            starting = f"  from {ev.starting}" if ev.starting else ""
+            lines.append(f"  {when:<10}  {_first_words(ev.summary(), max(20, width - 14))}{starting}")
+        if len(doc.events) > 25:
+            lines.append(f"  … and {len(doc.events) - 25} more (see --json)")
     if doc.comments:
         lines.append("")
         lines.append(f"Comments ({len(doc.comments)}: "

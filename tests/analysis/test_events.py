@@ -53,3 +53,26 @@ def test_no_events_from_comments_or_quotes(seed_doc: Document) -> None:
         assert any(s <= e.start < t for s, t in body)
         # the sentence may hold a quote, but the event is not read from inside it
         assert not any(s <= e.start and e.end <= t for s, t in quotes)
+
+
+def _analysed(text: str) -> Document:
+    from newstrace.analyze import analyze_document
+    from newstrace.ingest.text import read_text
+
+    return analyze_document(read_text(text, doc_id="test", source="test"))
+
+
+def test_passive_conjunct_and_a_first_sentence_joined_to_the_headline() -> None:
+    """The parser joins the headline to the first body sentence (no full stop between them): that
+    sentence's event is still found; a passive conjunct's shared subject is its target."""
+    doc = _analysed(
+        "Council approves the budget\n\n"
+        "The city council approved the budget for 2020 on Monday. The new budget has its basis in the "
+        "tax law and has been adopted by the finance committee of the city."
+    )
+    approved = [e for e in doc.events if e.action == "approve"]
+    assert approved and "council" in (approved[0].actor or ""), [e.to_json() for e in doc.events]
+    adopted = [e for e in doc.events if e.action == "adopt"]
+    assert adopted, [e.to_json() for e in doc.events]
+    assert adopted[0].target is not None and "budget" in adopted[0].target
+    assert adopted[0].actor is not None and "committee" in adopted[0].actor

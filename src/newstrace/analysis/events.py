@@ -125,7 +125,16 @@ def extract_events(doc: Document) -> list[Event]:
         if not any(s < sent.end_char and sent.start_char < e for s, e in body):
             continue
         quoted = any(s < sent.end_char and sent.start_char < e for s, e in quotes)
-        for v in _predicates(sent.root, quotes, qstarts):
+        # The parser may join a headline to the first body sentence under it: the body's own clause
+        # then hangs off a root outside the body, so body tokens governed from outside are roots too.
+        roots = [sent.root] + [
+            t
+            for t in sent
+            if t is not sent.root
+            and _in_body(t.idx, body)
+            and not _same_section(t.idx, t.head.idx, body)
+        ]
+        for v in (p for r in roots for p in _predicates(r, quotes, qstarts)):
             if not any(s <= v.idx < e for s, e in body):
                 continue
             if quoted and v.lemma_ in _REPORTING:
@@ -140,6 +149,14 @@ def extract_events(doc: Document) -> list[Event]:
                 seen.add(key)
                 out.append(ev)
     return out
+
+
+def _in_body(pos: int, body: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in body)
+
+
+def _same_section(a: int, b: int, body: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= a < e and s <= b < e for s, e in body)
 
 
 def _in_quote(tok: Any, quotes: Sequence[tuple[int, int]], qstarts: Sequence[int]) -> bool:
@@ -322,7 +339,11 @@ def _event(
             action = f"{action} {obj.lemma_} to {_action(inner)}"
             place_heads += inner
             obj = _child(inner[-1], "dobj", "attr")
-    passive = subj is not None and subj.dep_ == "nsubjpass"
+    # "X has its basis in law and has been conducted": a conjunct's own passive auxiliary makes the
+    # subject it shares with the first verb its target, not its actor
+    passive = subj is not None and (
+        subj.dep_ == "nsubjpass" or (subj.head is not v and _child(v, "auxpass") is not None)
+    )
     pair = _between(subj) if subj is not None else None
     if pair is not None and subj is not None:
         mods = [c for c in subj.children if c.dep_ == "compound"]

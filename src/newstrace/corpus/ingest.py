@@ -3,6 +3,7 @@
 The store is the truth; the copy index is derived from it. The index is saved into the store at
 checkpoints, and on open it catches up on every document stored after its last checkpoint, so a run
 killed at any moment (even ``kill -9``) and run again ends with the same store as an uninterrupted run.
+The index holds no page text: it reads stored pages back from the store when it aligns a new page.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .reuse import Passage, ReuseIndex
 from .store import Store, content_hash
 
 INDEX_KEY = "reuse_index"
+REVISIONS_KEY = INDEX_KEY + "_revisions"  # revisions made to the pages a checkpoint holds, when saved
 ANATOMY = "+anatomy"  # marks the content hash of a page stored by an ingest without NLP stages
 
 
@@ -69,18 +71,52 @@ class CopyIndex:
         self.store = store
         self.checkpoint_every = checkpoint_every
         self.readonly = store.readonly
-        self.index = ReuseIndex()
+        self._held: dict[str, str] = {}  # texts the index holds that the store has replaced
+        self.index = ReuseIndex(text_of=self._text)
         self.seq = 0
         self._since_checkpoint = 0
-        blob = store.con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()
-        seq = store.get_meta(INDEX_KEY + "_seq")
-        if blob is not None and seq is not None:
-            try:
-                self.index = ReuseIndex.from_bytes(bytes(blob[0]))
-                self.seq = int(seq)
-            except (ValueError, KeyError):
-                self.index, self.seq = ReuseIndex(), 0  # unreadable: rebuild from the store
+        loaded = self._load_checkpoint()
+        if loaded is not None:
+            self.index, self.seq = loaded
         self.catch_up()
+
+    def _load_checkpoint(self) -> tuple[ReuseIndex, int] | None:
+        """The index saved at the last checkpoint and the last document it holds; None: rebuild."""
+        con = self.store.con
+        con.execute("BEGIN")  # one snapshot: the checkpoint and the documents it was saved with
+        try:
+            blob = con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()
+            seq = self.store.get_meta(INDEX_KEY + "_seq")
+            if blob is None or seq is None:
+                return None
+            upto = int(seq)
+            index = ReuseIndex.from_bytes(bytes(blob[0]), self._text)
+            # A page revised after the checkpoint (a run killed before the rebuild the revision called
+            # for) is held in the index as its older text, which the store no longer has: rebuild. A
+            # checkpoint saved before revisions were counted assumes there were none.
+            if self._revisions(upto) != int(self.store.get_meta(REVISIONS_KEY) or 0):
+                return None
+            return index, upto
+        except (ValueError, KeyError):
+            return None  # unreadable: rebuild from the store
+        finally:
+            con.execute("COMMIT")
+
+    def _text(self, doc_id: str) -> str:
+        """The text of a page as the index holds it: the store's, unless revised since it was indexed."""
+        text = self._held.get(doc_id)
+        if text is None:
+            text = self.store.text(doc_id)
+        if text is None:
+            raise KeyError(f"document {doc_id!r} is indexed but not stored")
+        return text
+
+    def _revisions(self, upto: int) -> int:
+        """Revisions made to the documents stored up to ``upto`` (each stored first as revision 1)."""
+        row = self.store.con.execute(
+            "SELECT COALESCE(SUM(revision - 1), 0) FROM documents WHERE seq <= ?", (upto,)
+        ).fetchone()
+        return int(row[0])
 
     def catch_up(self) -> None:
         """Add every stored document newer than the index (after a crash, or a revision)."""
@@ -98,7 +134,10 @@ class CopyIndex:
     def add(self, doc: Document) -> list[dict[str, Any]]:
         if doc.id in self.index:
             # A revision: the index holds the older text. Rebuild from the store once the revision
-            # is written (rare: a changed page under a known id).
+            # is written (rare: a changed page under a known id); until then, pages added are aligned
+            # with the older text, which the index's offsets refer to, so keep it before it is replaced.
+            if doc.id not in self._held:
+                self._held[doc.id] = self._text(doc.id)
             self._stale = True
             return []
         return _passage_rows(doc.id, self.index.add_document(doc))
@@ -125,6 +164,10 @@ class CopyIndex:
             con.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY + "_seq", str(self.seq))
             )
+            con.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                (REVISIONS_KEY, str(self._revisions(self.seq))),
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -133,7 +176,8 @@ class CopyIndex:
 
     def rebuild(self) -> None:
         self._stale = False
-        self.index, self.seq = ReuseIndex(), 0
+        self._held.clear()
+        self.index, self.seq = ReuseIndex(text_of=self._text), 0
         self.catch_up()
         self.checkpoint()
 

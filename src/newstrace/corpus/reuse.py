@@ -11,6 +11,9 @@ earliest stored page it aligns with, and a stretch whose origin itself copied it
 A passage lying mostly inside quotation marks on both sides is a ``shared_quote`` (two outlets
 quoting one statement), not a ``copy`` — unless the same pair also shares a substantial passage
 outside quotes, which makes the whole pair a copy.
+
+Given a text source (e.g. the store the pages are written to), the index keeps no page text: a stored
+page's text is read back only when a new page has to be aligned with it, through a small LRU cache.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import functools
 import json
 import re
 import struct
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,7 +37,9 @@ from .minhash import MinHasher
 from .shingles import Spans, Tokens, body_text, shingles_many, tokenize, word_hashes_many
 
 Kind = str  # "copy" | "shared_quote"
+TextSource = Callable[[str], str]  # doc id -> the text the page was added with
 _SLIVER = 40  # chars
+_MAGIC_TEXTS, _MAGIC_NO_TEXTS = b"NTREUSE1", b"NTREUSE2"  # blob with page texts / without
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +232,7 @@ def _count(prefix: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], start: 
 class _Doc:
     id: str
     num: int
-    text: str
+    text: str | None  # None: read through the index's text source
     body: tuple[tuple[int, int], ...] | None
     quotes: tuple[tuple[int, int], ...]
     published: str | None
@@ -288,6 +294,11 @@ class ReuseIndex:
     ``min_words``: words an aligned passage needs in exact runs to count; ``quote_share``: share of a
     passage inside quotation marks (on both sides) that makes it a ``shared_quote``;
     ``pair_copy_words``: words of an unquoted passage that make a whole pair a copy.
+
+    ``text_of``: where stored pages' texts are read back from (``text_of(doc_id)`` must give the text
+    the page was added with, as soon as :meth:`add` returns), so the index need not hold them: memory
+    and checkpoints then grow with the pages' spans and passages only. ``text_cache``: how many texts
+    read back are kept (a new page aligns with a few candidates; chains revisit their origin).
     """
 
     def __init__(
@@ -297,11 +308,16 @@ class ReuseIndex:
         min_words: int = 10,
         quote_share: float = 0.5,
         pair_copy_words: int = 25,
+        text_of: TextSource | None = None,
+        text_cache: int = 256,
     ) -> None:
         self.candidates: CandidateIndex = candidates if candidates is not None else PassageLSH()
         self.settings = _Settings(
             min_words=min_words, quote_share=quote_share, pair_copy_words=pair_copy_words
         )
+        self.text_of = text_of
+        self.text_cache = text_cache
+        self._texts: OrderedDict[int, str] = OrderedDict()  # LRU of texts read through text_of
         self._docs: list[_Doc] = []
         self._nums: dict[str, int] = {}
         self._links: list[dict[int, list[_Link]]] = []  # per doc: neighbour -> passages seen from doc
@@ -349,16 +365,21 @@ class ReuseIndex:
                 raise ValueError(f"document {rec[0]!r} is already in the index")
             seen.add(rec[0])
         docs = [self._new_doc(len(self._docs) + k, *rec) for k, rec in enumerate(records)]
-        sketches = self.candidates.sketch_many([body_text(d.text, d.body) for d in docs])
+        # The batch's own texts, until the text source has them (a page may copy one added before it).
+        batch = {d.num: rec[1] for d, rec in zip(docs, records, strict=True)}
+        sketches = self.candidates.sketch_many([body_text(batch[d.num], d.body) for d in docs])
         out = []
         for doc, sketch in zip(docs, sketches, strict=True):
             found = self.candidates.query(sketch) if self._docs else []
             self._docs.append(doc)
             self._nums[doc.id] = doc.num
             self._links.append({})
-            self._align_with(doc, self._widen(found))
+            self._align_with(doc, self._widen(found), batch)
             self.candidates.insert(doc.num, sketch)
             out.append(self._report_new(doc.num))
+        if self.text_of is not None:
+            for num, text in batch.items():
+                self._cache(num, text)  # news is copied soon after it appears
         return out
 
     def _new_doc(
@@ -366,7 +387,28 @@ class ReuseIndex:
     ) -> _Doc:
         q = tuple((int(s), int(e)) for s, e in quotes) if quotes else tuple(quote_spans(text))
         b = None if body is None else tuple(sorted((int(s), int(e)) for s, e in body))
-        return _Doc(doc_id, num, text, b, q, published or None)
+        return _Doc(doc_id, num, None if self.text_of is not None else text, b, q, published or None)
+
+    def _text(self, doc: _Doc, batch: dict[int, str]) -> str:
+        """A stored page's text: held, in the batch being added, cached, or read from the text source."""
+        if doc.text is not None:
+            return doc.text
+        if doc.num in batch:
+            return batch[doc.num]
+        text = self._texts.get(doc.num)
+        if text is not None:
+            self._texts.move_to_end(doc.num)
+            return text
+        assert self.text_of is not None  # a page without its text was added through the text source
+        text = self.text_of(doc.id)
+        self._cache(doc.num, text)
+        return text
+
+    def _cache(self, num: int, text: str) -> None:
+        self._texts[num] = text
+        self._texts.move_to_end(num)
+        while len(self._texts) > self.text_cache:
+            self._texts.popitem(last=False)
 
     def _widen(self, found: list[int]) -> list[int]:
         """Candidates plus the earliest pages they are linked to by copies, so chains meet their origin."""
@@ -381,16 +423,18 @@ class ReuseIndex:
         out.extend(sorted(linked, key=functools.cmp_to_key(self._cmp))[: self.settings.follow_links])
         return out
 
-    def _align_with(self, doc: _Doc, others: list[int]) -> None:
+    def _align_with(self, doc: _Doc, others: list[int], batch: dict[int, str]) -> None:
         s = self.settings
-        tok_new = tokenize(doc.text, doc.body)
+        new_text = self._text(doc, batch)
+        tok_new = tokenize(new_text, doc.body)
         free_new = _unquoted_prefix(tok_new, doc.quotes)
         for o in others:
             old = self._docs[o]
-            tok_old = tokenize(old.text, old.body)
+            old_text = self._text(old, batch)
+            tok_old = tokenize(old_text, old.body)
             free_old = _unquoted_prefix(tok_old, old.quotes)
             matches = align(
-                tok_old, tok_new, old.text, doc.text,
+                tok_old, tok_new, old_text, new_text,
                 seed=s.seed_words, max_gap=s.max_gap, max_shift=s.max_shift, min_words=s.min_words_in_copy,
             )  # fmt: skip
             if not matches:
@@ -562,16 +606,23 @@ class ReuseIndex:
     # -- persistence -----------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """The whole index (pages, found passages, LSH tables) as one blob, e.g. for a SQLite row."""
+        """The whole index (pages, found passages, LSH tables) as one blob, e.g. for a SQLite row.
+
+        With a text source the blob holds no page text (a page is its id, spans and date); it then
+        loads only with a text source.
+        """
         if not isinstance(self.candidates, PassageLSH):
             raise TypeError("only the default PassageLSH candidate index can be persisted")
+        texts = self.text_of is None
         state = {
-            "format": "newstrace.reuse/1",
+            "format": "newstrace.reuse/1" if texts else "newstrace.reuse/2",
             "settings": {
                 k: getattr(self.settings, k) for k in ("min_words", "quote_share", "pair_copy_words")
             },
             "candidates": self.candidates.config(),
-            "docs": [[d.id, d.text, d.body, d.quotes, d.published] for d in self._docs],
+            "docs": [
+                [d.id, *([d.text] if texts else []), d.body, d.quotes, d.published] for d in self._docs
+            ],
             "links": [
                 [
                     x,
@@ -595,29 +646,41 @@ class ReuseIndex:
             ],  # fmt: skip
         }
         head = json.dumps(state, separators=(",", ":")).encode()
-        return b"NTREUSE1" + struct.pack("<Q", len(head)) + head + self.candidates.lsh.to_bytes()
+        magic = _MAGIC_TEXTS if texts else _MAGIC_NO_TEXTS
+        return magic + struct.pack("<Q", len(head)) + head + self.candidates.lsh.to_bytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> ReuseIndex:
-        """Load an index written by :meth:`to_bytes`; ``ValueError`` when the blob is not one."""
-        if data[:8] != b"NTREUSE1" or len(data) < 16:
+    def from_bytes(cls, data: bytes, text_of: TextSource | None = None) -> ReuseIndex:
+        """Load an index written by :meth:`to_bytes`; ``ValueError`` when the blob is not one.
+
+        ``text_of``: the loaded index's text source (see the class); a blob holding texts (one written
+        without a text source) loads either way, its texts dropped when the source gives them.
+        """
+        if data[:8] not in (_MAGIC_TEXTS, _MAGIC_NO_TEXTS) or len(data) < 16:
             raise ValueError("not a newstrace reuse index")
+        if data[:8] == _MAGIC_NO_TEXTS and text_of is None:
+            raise ValueError("this reuse index holds no page texts: load it with a text source")
         try:
-            return cls._load(data)
+            return cls._load(data, text_of)
         except (KeyError, IndexError, TypeError, struct.error) as err:
             raise ValueError(f"corrupt newstrace reuse index: {err}") from err
 
     @classmethod
-    def _load(cls, data: bytes) -> ReuseIndex:
+    def _load(cls, data: bytes, text_of: TextSource | None) -> ReuseIndex:
         (n,) = struct.unpack("<Q", data[8:16])
         state = json.loads(data[16 : 16 + n])
         lsh = LSHIndex.from_bytes(memoryview(data)[16 + n :])
         cfg = state["candidates"]
-        idx = cls(PassageLSH(lsh=lsh, **cfg), **state["settings"])
-        for num, (doc_id, text, body, quotes, published) in enumerate(state["docs"]):
+        idx = cls(PassageLSH(lsh=lsh, **cfg), **state["settings"], text_of=text_of)
+        with_texts = data[:8] == _MAGIC_TEXTS
+        for num, rec in enumerate(state["docs"]):
+            if with_texts:
+                doc_id, text, body, quotes, published = rec
+            else:
+                (doc_id, body, quotes, published), text = rec, None
             b = None if body is None else tuple((int(s), int(e)) for s, e in body)
             q = tuple((int(s), int(e)) for s, e in quotes)
-            idx._docs.append(_Doc(doc_id, num, text, b, q, published))
+            idx._docs.append(_Doc(doc_id, num, None if text_of is not None else text, b, q, published))
             idx._nums[doc_id] = num
             idx._links.append({})
         for x, y, links in state["links"]:
@@ -636,4 +699,4 @@ def _document_record(doc: Document) -> tuple[str, str, Spans | None, str | None,
     return doc.id, doc.text, (body if doc.layers else None), doc.published, quotes
 
 
-__all__ = ["CandidateIndex", "Passage", "PassageLSH", "ReuseIndex", "quote_spans"]
+__all__ = ["CandidateIndex", "Passage", "PassageLSH", "ReuseIndex", "TextSource", "quote_spans"]

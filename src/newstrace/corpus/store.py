@@ -308,6 +308,23 @@ class Store:
         row = self.con.execute("SELECT json FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
+    def text(self, doc_id: str) -> str | None:
+        """A stored document's text alone (the copy index reads old pages back to align new ones).
+
+        SQLite extracts it without building the rest of the JSON; a JSON holding an escaped NUL, which
+        ``json_extract`` would cut short, is parsed whole.
+        """
+        row = self.con.execute(
+            "SELECT json_extract(json, '$.text'), instr(json, '\\u0000') FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        if row[1]:
+            data = self.get(doc_id)
+            return None if data is None else str(data["text"])
+        return str(row[0])
+
     def info(self, doc_id: str) -> dict[str, Any] | None:
         row = self.con.execute(
             "SELECT seq, id, revision, url, outlet, title, published, source, format, ingested_at "
