@@ -9,7 +9,7 @@ from pathlib import Path
 from newstrace.analyze import analyze_document
 from newstrace.corpus.store import Store, dump, fts_query
 from newstrace.ingest.text import read_text
-from newstrace.model import Quote
+from newstrace.model import Document, Quote
 
 from ..conftest import SEED
 
@@ -96,3 +96,17 @@ def test_readers_see_whole_documents_while_a_writer_writes(tmp_path: Path) -> No
     assert counts and counts == sorted(counts)
     with Store(db, readonly=True) as reader:
         assert reader.count() == 31
+
+
+def test_text_alone_is_the_stored_text_even_with_escaped_characters(tmp_path: Path) -> None:
+    texts = {
+        "plain": "A page.\n\nWith “curly” quotes, a tab\there, an emoji 😀 and Кириллица.",
+        "nul": "Cut\x00 here? SQLite's json_extract stops at an escaped NUL; the text must not.",
+        "slash": "A literal \\u0000 and a backslash \\ are text too.",
+    }
+    with Store(tmp_path / "s.db") as store:
+        for doc_id, text in texts.items():
+            store.put(Document(id=doc_id, text=text))
+        for doc_id, text in texts.items():
+            assert store.text(doc_id) == text == store.get(doc_id)["text"]  # type: ignore[index]
+        assert store.text("missing") is None

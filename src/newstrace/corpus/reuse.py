@@ -653,8 +653,9 @@ class ReuseIndex:
     def from_bytes(cls, data: bytes, text_of: TextSource | None = None) -> ReuseIndex:
         """Load an index written by :meth:`to_bytes`; ``ValueError`` when the blob is not one.
 
-        ``text_of``: the loaded index's text source (see the class); a blob holding texts (one written
-        without a text source) loads either way, its texts dropped when the source gives them.
+        ``text_of``: the loaded index's text source (see the class). A blob holding texts (written
+        without a text source, or before text sources existed) loads either way; with a text source
+        its texts are dropped.
         """
         if data[:8] not in (_MAGIC_TEXTS, _MAGIC_NO_TEXTS) or len(data) < 16:
             raise ValueError("not a newstrace reuse index")
