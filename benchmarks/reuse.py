@@ -38,6 +38,7 @@ Metrics.
 from the real pages) into ``PassageLSH`` alone and reports pages/s and memory.
 
     .venv/bin/python benchmarks/reuse.py [--data-dir ../shared/data] [--per-kind 60] [--json out.json]
+    .venv/bin/python benchmarks/reuse.py --text-source   # the index reads page texts back when aligning
     .venv/bin/python benchmarks/reuse.py --scale 1000000
 """
 
@@ -468,15 +469,19 @@ def _records(pages: Sequence[Page]) -> list[tuple[str, str, None, str, tuple[()]
     return [(p.id, p.text, None, p.published, ()) for p in pages]
 
 
-def run_reuse(corpus: Corpus, make_index: Callable[[], Any], seed: int) -> dict[str, Any]:
+def run_reuse(
+    corpus: Corpus, make_index: Callable[[], Any], seed: int, text_source: bool = False
+) -> dict[str, Any]:
     pages = corpus.pages + [c.page for c in corpus.copies]
     order = list(range(len(pages)))
     random.Random(seed + 1).shuffle(order)
     recs = _records([pages[i] for i in order])
-    index = ReuseIndex(make_index())
+    stored: dict[str, str] = {}  # with text_source: what a store would hold, read back when aligning
+    index = ReuseIndex(make_index(), text_of=stored.__getitem__ if text_source else None)
     t0 = time.perf_counter()
     for k in range(0, len(recs), 256):
         index.add_many(recs[k : k + 256])
+        stored.update((r[0], r[1]) for r in recs[k : k + 256])
     elapsed = time.perf_counter() - t0
     out = score(corpus, index)
     out["add_pages_per_s"] = round(len(recs) / elapsed, 1)
@@ -603,6 +608,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--scale", type=int, default=0, help="index N synthetic pages (newstrace index alone)")
     ap.add_argument("--skip-datasketch", action="store_true")
+    ap.add_argument("--text-source", action="store_true",
+                    help="the index holds no page text and reads it back (as the store's copy index does)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
@@ -626,10 +633,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = {"corpus": sizes}
         bodies = [p.text for p in corpus.pages] + [c.page.text for c in corpus.copies]
         result["index_newstrace"] = _measure_index(bodies, "newstrace")
-        result["reuse_newstrace"] = run_reuse(corpus, PassageLSH, args.seed)
+        result["reuse_newstrace"] = run_reuse(corpus, PassageLSH, args.seed, args.text_source)
         if not args.skip_datasketch:
             result["index_datasketch"] = _measure_index(bodies, "datasketch")
-            result["reuse_datasketch"] = run_reuse(corpus, DatasketchIndex, args.seed)
+            result["reuse_datasketch"] = run_reuse(corpus, DatasketchIndex, args.seed, args.text_source)
             a, b = result["index_newstrace"], result["index_datasketch"]
             result["ratios"] = {
                 "throughput_x": round(a["sign_insert_docs_per_s"] / b["sign_insert_docs_per_s"], 2),
