@@ -3,12 +3,15 @@
 The store is built directly through ``Store.put`` from synthetic *analysed* documents (full analysis of
 100,000 pages would take hours here and is not what is measured): their sentences, quotes and speakers
 are resampled from PolNeAR (../shared/data/polnear, train+dev), their events (actor, action, target,
-place, date: what the analysis's events stage adds) made up from the page's speakers and headline, grouped into ~10,000 stories in which
-some pages copy paragraphs of the story's first page verbatim (stored as copied passages), with reader
-comments on a third of the pages. The build is cached (``--db``) and reused while its parameters match.
+place, date: what the analysis's events stage adds) made up from the page's speakers and headline,
+written as ~10,000 groups in which some pages copy paragraphs of the group's first page verbatim
+(stored as copied passages), with reader comments on a third of the pages. The build is cached
+(``--db``) and reused while its parameters match.
 
 Stories: computed over the whole store by the stories subsystem (``update_stories``, as ``newstrace
-ingest`` does; once, then kept in the store) and served by the app as in production.
+ingest`` does; once, then kept in the store) and served by the app as in production. Page bodies are
+random sentences, so most pages stay alone (about 50,000 stories, 39,000 of one page): story pages are
+timed on three samples: any story, the story of a random page (weighted by pages), the 500 largest.
 
 The server runs in its own process (uvicorn, as ``newstrace serve`` runs it); this process is the client:
 a fixed number of requests per endpoint (after a warm-up), from ``--concurrency`` threads, each with its
@@ -377,6 +380,11 @@ def endpoints(db: Path, rng: random.Random) -> dict[str, Any]:
     """Each endpoint with a function giving a fresh URL for it."""
     with Store(db, readonly=True) as s:
         story_ids = [r[0] for r in s.con.execute("SELECT id FROM stories")]
+        # a page's story (what a reader opens from a page): stories weighted by their pages
+        sample = "SELECT story_id FROM story_documents WHERE rowid % 7 = 0"
+        page_story_ids = [r[0] for r in s.con.execute(sample)]
+        largest = "SELECT id FROM stories ORDER BY size DESC LIMIT 500"
+        big_story_ids = [r[0] for r in s.con.execute(largest)]
         n = s.count()
         doc_ids = [r[0] for r in s.con.execute("SELECT id FROM documents WHERE seq % 97 = 0")]
         speakers = [r[0] for r in s.con.execute("SELECT DISTINCT speaker FROM quotes LIMIT 2000")]
@@ -397,6 +405,8 @@ def endpoints(db: Path, rng: random.Random) -> dict[str, Any]:
         "_docs": n,
         "/ (stories list)": lambda: "/",
         "/stories/{id}": lambda: "/stories/" + rng.choice(story_ids),
+        "/stories/{id} of a page": lambda: "/stories/" + rng.choice(page_story_ids),
+        "/stories/{id} 500 largest": lambda: "/stories/" + rng.choice(big_story_ids),
         "/documents/{id}": lambda: "/documents/" + doc(),
         "/search?q=": lambda: "/search?" + q(),
         "/entities/{id}": lambda: "/entities/" + rng.choice(keys),
@@ -508,9 +518,9 @@ def main() -> None:
                 xs = times[name]
                 cols = (pct(xs, 50), pct(xs, 95), max(xs), statistics.fmean(xs))
                 print(f"{name:<34}" + "".join(f"{x:>9.1f}" for x in cols))
-            story = pct(times["/stories/{id}"], 95)
+            story = max(pct(times[k], 95) for k in times if k.startswith("/stories/"))
             verdict = "met" if story < 100 else "NOT met"
-            print(f"target p95 < 100 ms for a story page: {story:.1f} ms ({verdict})")
+            print(f"target p95 < 100 ms for a story page (worst of 3 samples): {story:.1f} ms ({verdict})")
     finally:
         proc.terminate()
         try:
