@@ -172,3 +172,42 @@ def test_tables_agree_with_the_clusterer_when_stories_regroup(tmp_path: Path) ->
         rows = dict(con.execute("SELECT id, size FROM stories"))
     assert report.assigned == 90
     assert rows == in_docs and report.stories == len(rows)
+
+
+def test_an_update_interrupted_midway_resumes_to_the_same_stories(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages are saved with the clusterer's state as the update goes: a crash loses at most what came
+    after the last save, and the next update ends where an uninterrupted one does."""
+    import newstrace.stories.store as S
+
+    whole = tmp_path / "whole.db"
+    shutil.copy(store_path, whole)
+    with Store(whole) as store:
+        update_stories(store)
+        want = dump(store, TABLES)
+    db = tmp_path / "crash.db"
+    shutil.copy(store_path, db)
+    monkeypatch.setattr(S, "BATCH", 2)
+    real = S.extract_many
+    calls = {"n": 0}
+
+    def crash_on_third(datas: list[dict[str, object]]) -> list[object]:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(datas)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(S, "extract_many", crash_on_third)
+    with Store(db) as store, pytest.raises(KeyboardInterrupt):
+        update_stories(store)
+    with Store(db, readonly=True) as store:
+        kept = int(store.con.execute("SELECT COUNT(*) FROM story_documents").fetchone()[0])
+    assert 0 < kept < 7  # saved as it went
+    monkeypatch.setattr(S, "extract_many", real)
+    with Store(db) as store:
+        resumed = update_stories(store)
+        assert resumed.assigned == 7 - kept and not resumed.rebuilt
+        got = dump(store, TABLES)
+    strip = lambda d: {t: sorted(r[:2] for r in rows) for t, rows in d.items()}  # noqa: E731
+    assert strip(got) == strip(want)

@@ -208,19 +208,15 @@ def update_stories(
         report.seconds = time.perf_counter() - started
         return report
     before = {d: clusterer.story_of(d) for d in clusterer.doc_thread}
-    batch = min(max(BATCH, len(pending) // 8), 20 * BATCH)  # the state is saved once per batch
     bar = tqdm(total=len(pending), unit="page", desc="stories", disable=not progress, smoothing=0.1)
-    for k in range(0, len(pending), batch):
-        chunk = pending[k : k + batch]
+    rows: list[tuple[str, str, int, int, str | None, str | None, str, str]] = []
+    saved_at, save_cost = time.perf_counter(), 0.0
+    for k in range(0, len(pending), BATCH):
+        chunk = pending[k : k + BATCH]
         found = [(store.get(r[2]), r) for r in chunk]
         todo = [(data, r) for data, r in found if data is not None]
         datas = [data for data, _ in todo]
-        feats = []
-        for j in range(0, len(datas), BATCH):  # features (the slow part) in steps, for the progress bar
-            feats += extract_many(datas[j : j + BATCH])
-            bar.update(min(BATCH, len(datas) - j))
-        bar.update(len(chunk) - len(datas))
-        rows = []
+        feats = extract_many(datas)
         for (data, (date, _, doc_id, digest)), f in zip(todo, feats, strict=True):
             position = len(clusterer)
             a = clusterer.add_features(f, _copy_links(store, doc_id))
@@ -237,49 +233,71 @@ def update_stories(
                     json.dumps(a.explanation(), ensure_ascii=False),
                 )
             )
-        after = {d: clusterer.story_of(d) for d in clusterer.doc_thread}
-        moved = [(s, d) for d, s in after.items() if d in before and before[d] != s]
-        # a page of this batch may have moved since it was assigned (later pages regrouped its story):
-        # it is written where it ended up, and the story it left is rewritten too
-        opened = {str(r[1]) for r in rows}
-        rows = [(r[0], str(after[r[0]]), clusterer.doc_thread_root(r[0]), *r[3:]) for r in rows]
-        touched = (
-            opened
-            | {str(r[1]) for r in rows}
-            | {s for s, _ in moved if s}
-            | {str(before[d]) for _, d in moved if before[d]}
-        )
-        blob = clusterer.to_bytes()
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.executemany(
-                "INSERT OR REPLACE INTO story_documents(doc_id, story_id, thread, position, date, title, "
-                "content_hash, explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            con.executemany("UPDATE story_documents SET story_id = ? WHERE doc_id = ?", moved)
-            # threads merged into others keep their pages' rows pointing at the surviving thread
-            con.executemany(
-                "UPDATE story_documents SET thread = ? WHERE doc_id = ?",
-                [(clusterer.doc_thread_root(d), d) for _, d in moved],
-            )
-            for sid in touched:
-                _write_story(store, sid)
-            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (STATE_KEY, blob))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        report.assigned += len(rows)
-        report.moved += len(moved)
-        before = after
         if events:
             for data in datas:
                 _events(store, data, write=True)
+        bar.update(len(chunk))
+        # The state grows with the store (about 3 kB a page): it is saved, with the rows assigned since
+        # the last save, when the time since then is at least four times what the last save cost, so
+        # saving stays under a fifth of the run however large the store; and always at the end.
+        last = k + BATCH >= len(pending)
+        if last or time.perf_counter() - saved_at >= 4 * save_cost:
+            t0 = time.perf_counter()
+            after, moved = _save(store, clusterer, rows, before)
+            report.assigned += len(rows)
+            report.moved += len(moved)
+            before, rows = after, []
+            saved_at = time.perf_counter()
+            save_cost = saved_at - t0
     bar.close()
     report.stories = len(clusterer.stories)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _save(
+    store: Store,
+    clusterer: StoryClusterer,
+    rows: list[tuple[str, str, int, int, str | None, str | None, str, str]],
+    before: dict[str, str | None],
+) -> tuple[dict[str, str | None], list[tuple[str | None, str]]]:
+    """Write the pages assigned since the last save, the pages that moved, their stories and the state,
+    in one transaction; returns (story of every page now, (story, page) of those that moved)."""
+    con = store.con
+    after = {d: clusterer.story_of(d) for d in clusterer.doc_thread}
+    moved = [(s, d) for d, s in after.items() if d in before and before[d] != s]
+    # a page assigned since the last save may have moved since (later pages regrouped its story):
+    # it is written where it ended up, and the story it left is rewritten too
+    opened = {str(r[1]) for r in rows}
+    rows = [(r[0], str(after[r[0]]), clusterer.doc_thread_root(r[0]), *r[3:]) for r in rows]
+    touched = (
+        opened
+        | {str(r[1]) for r in rows}
+        | {s for s, _ in moved if s}
+        | {str(before[d]) for _, d in moved if before[d]}
+    )
+    blob = clusterer.to_bytes()
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.executemany(
+            "INSERT OR REPLACE INTO story_documents(doc_id, story_id, thread, position, date, title, "
+            "content_hash, explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        con.executemany("UPDATE story_documents SET story_id = ? WHERE doc_id = ?", moved)
+        # threads merged into others keep their pages' rows pointing at the surviving thread
+        con.executemany(
+            "UPDATE story_documents SET thread = ? WHERE doc_id = ?",
+            [(clusterer.doc_thread_root(d), d) for _, d in moved],
+        )
+        for sid in touched:
+            _write_story(store, sid)
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (STATE_KEY, blob))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return after, moved
 
 
 def _write_story(store: Store, sid: str) -> None:
