@@ -129,6 +129,10 @@ def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     # one event record however many pages report it, with every report's evidence
     keys = [(e["date"], e["actor"], e["action"], e["target"], e["place"]) for e in seed["events"]]
     assert len(keys) == len(set(keys))
+    # RT's "ordered … to start withdrawal" and TASS's "issued an order to begin withdrawal": one event
+    orders = [e for e in seed["events"] if e["actor"] == "Vladimir Putin" and "order" in e["action"]]
+    assert len(orders) == 1 and len(orders[0]["sources"]) >= 2, orders
+    assert orders[0]["starting"] == "2016-03-15"
     assert all(e["sources"][0] == {k: e[k] for k in ("doc_id", "start", "end")} for e in seed["events"])
     assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
 
@@ -211,3 +215,23 @@ def test_an_update_interrupted_midway_resumes_to_the_same_stories(
         got = dump(store, TABLES)
     strip = lambda d: {t: sorted(r[:2] for r in rows) for t, rows in d.items()}  # noqa: E731
     assert strip(got) == strip(want)
+
+
+def test_one_event_worded_two_ways_is_one_record_but_different_targets_are_not() -> None:
+    from newstrace.model import Event
+    from newstrace.stories.store import _merge_events
+
+    def ev(action: str, target: str, starting: str | None = None) -> Event:
+        return Event("Ana Ruiz", action, target, None, "2021-04-02", starting, 0, 10)
+
+    merged = _merge_events(
+        [
+            ("a", ev("order to start", "withdrawal of troops from the border", "2021-04-03")),
+            ("b", ev("issue order to begin", "withdrawal of all troops from the border")),
+            ("a", ev("meet", "Carlos Vega")),
+            ("b", ev("meet", "Elena Soto")),
+            ("c", ev("order to start", "withdrawal of troops from the border", "2021-05-01")),
+        ]
+    )
+    assert [len(m["sources"]) for m in merged] == [2, 1, 1, 1]
+    assert merged[0]["starting"] == "2021-04-03" and [s["doc_id"] for s in merged[0]["sources"]] == ["a", "b"]

@@ -137,7 +137,7 @@ def extract_events(doc: Document) -> list[Event]:
         for v in (p for r in roots for p in _predicates(r, quotes, qstarts)):
             if not any(s <= v.idx < e for s, e in body):
                 continue
-            if quoted and v.lemma_ in _REPORTING:
+            if quoted and _reporting(v):
                 continue  # "…,” he told the ministers: the attribution of a quote, not an event
             ev = _event(doc, sent, v, names, day, head_dates)
             if ev is None:
@@ -149,6 +149,22 @@ def extract_events(doc: Document) -> list[Event]:
                 seen.add(key)
                 out.append(ev)
     return out
+
+
+def _inflections(verbs: frozenset[str]) -> frozenset[str]:
+    out = set(verbs)
+    for w in verbs:
+        stem = w[:-1] if w.endswith("e") else w
+        out |= {w + "s", w + "es", w + "d", w + "ed", stem + "ing", stem + "ed"}
+    return frozenset(out)
+
+
+_REPORTING_FORMS = _inflections(_REPORTING)
+
+
+def _reporting(tok: Any) -> bool:
+    """A reporting verb, by lemma or, where the tagger lemmatised it wrongly ("hopes" → "hop"), by form."""
+    return tok.lemma_ in _REPORTING or tok.lower_ in _REPORTING_FORMS
 
 
 def _in_body(pos: int, body: Sequence[tuple[int, int]]) -> bool:
@@ -177,9 +193,7 @@ def _predicates(root: Any, quotes: Sequence[tuple[int, int]], qstarts: Sequence[
         if v.i in seen or not _is_verb(v):
             continue
         seen.add(v.i)
-        reporting = v.lemma_ in _REPORTING or any(
-            c.lemma_ in _REPORTING for c in v.children if c.dep_ == "xcomp"
-        )
+        reporting = _reporting(v) or any(_reporting(c) for c in v.children if c.dep_ == "xcomp")
         if reporting:
             inner = [c for c in v.children if c.dep_ == "ccomp" and _is_verb(c)]
             for x in v.children:
@@ -193,7 +207,7 @@ def _predicates(root: Any, quotes: Sequence[tuple[int, int]], qstarts: Sequence[
             ):
                 yield v
             stack.extend(c for c in inner if not _in_quote(c, quotes, qstarts))
-            if not inner and v.lemma_ in _REPORTING and not _in_quote(v, quotes, qstarts):
+            if not inner and _reporting(v) and not _in_quote(v, quotes, qstarts):
                 yield v  # "announced a ceasefire": no reported clause, the verb is the event
             continue
         if not _in_quote(v, quotes, qstarts):

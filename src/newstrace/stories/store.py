@@ -34,7 +34,7 @@ from ..model import Event
 from .cluster import Model, StoryClusterer
 from .compare import Copy, Page, compare
 from .documents import document_from_json
-from .features import content_text, document_date, extract_many
+from .features import content_text, document_date, extract_many, terms
 from .statements import QuoteRef, Statement, link_quotes
 
 __all__ = [
@@ -414,16 +414,46 @@ def _event_row(doc_id: str, e: Event) -> dict[str, Any]:
 
 
 def _merge_events(events: Sequence[tuple[str, Event]]) -> list[dict[str, Any]]:
-    """One record per event however many pages report it (same date and same actor, action, target
-    and place), first report's evidence first, every report's offsets in ``sources``."""
-    merged: dict[tuple[str | None, str], dict[str, Any]] = {}
+    """One record per event however many pages report it, first report's evidence first, every
+    report's offsets in ``sources``.
+
+    Outlets word one event differently ("order to start withdrawal of forces from Syria" / "issue order
+    to begin withdrawal of Russian forces from Syria"): two reports are one event when they have the
+    same day and actor, no conflicting start day or place, and what was done (action and target, as
+    stemmed content words) mostly agrees: at least two words, three quarters of the shorter's.
+    """
+    rows: list[dict[str, Any]] = []
+    words: list[set[str]] = []
+    by_key: dict[tuple[str | None, str], list[int]] = {}
     for doc_id, e in events:
-        key = (e.date, e.summary().lower())
-        row = merged.get(key)
-        if row is None:
-            row = merged[key] = {**_event_row(doc_id, e), "sources": []}
+        w = set(terms(f"{e.action} {e.target or ''}"))
+        key = (e.date, (e.actor or "").lower())
+        hit = None
+        for i in by_key.get(key, ()):
+            r = rows[i]
+            if r["starting"] and e.starting and r["starting"] != e.starting:
+                continue
+            if r["place"] and e.place and r["place"] != e.place:
+                continue
+            common = len(w & words[i])
+            if w == words[i] or (common >= 2 and common >= 0.75 * min(len(w), len(words[i]))):
+                hit = i
+                break
+        if hit is None:
+            hit = len(rows)
+            rows.append({**_event_row(doc_id, e), "sources": []})
+            words.append(w)
+            by_key.setdefault(key, []).append(hit)
+        row = rows[hit]
         row["sources"].append({"doc_id": doc_id, "start": e.start, "end": e.end})
-    return list(merged.values())
+        row["starting"] = row["starting"] or e.starting
+        row["place"] = row["place"] or e.place
+    return rows
+
+
+def _summary(ev: dict[str, Any]) -> str:
+    text = " ".join(str(ev[k]) for k in ("actor", "action", "target") if ev.get(k))
+    return f"{text} ({ev['place']})" if ev.get("place") else text
 
 
 def _quotes(data: dict[str, Any]) -> list[QuoteRef]:
@@ -537,20 +567,16 @@ def _story(store: Store, sid: str, title: str | None, detail: bool) -> dict[str,
     timeline: list[dict[str, Any]] = []
     for r in rows:
         timeline.append({"date": r[1], "kind": "document", "doc_id": r[0], "text": r[2] or ""})
-    seen: set[tuple[str | None, str]] = set()
-    for doc_id, e in events:
-        key = (e.date, e.summary().lower())
-        if key in seen:
-            continue
-        seen.add(key)
+    for ev in out["events"]:
         timeline.append(
             {
-                "date": e.date,
+                "date": ev["date"],
                 "kind": "event",
-                "doc_id": doc_id,
-                "text": e.summary(),
-                "start": e.start,
-                "end": e.end,
+                "doc_id": ev["doc_id"],
+                "text": _summary(ev),
+                "start": ev["start"],
+                "end": ev["end"],
+                "reports": len(ev["sources"]),
             }
         )
     timeline.sort(key=lambda t: (t["date"] is None, t["date"] or "", t["kind"] != "document"))
