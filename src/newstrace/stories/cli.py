@@ -82,6 +82,15 @@ def _print(st: dict[str, Any]) -> None:
                 f"   statement by {_safe(s['speaker'])}: {len(s['quotes'])} quotes, "
                 f"e.g. “{_safe(s['quotes'][0]['text'][:80])}”"
             )
-    for t in (st.get("timeline") or [])[:12]:
-        if t["kind"] == "event":
-            print(f"   {t['date'] or '          '}  {_safe(t['text'][:100])}")
+    # the events a reader can follow first: someone did something to someone or somewhere, by date
+    events = st.get("events") or []
+    full = [e for e in events if e.get("actor") and (e.get("target") or e.get("place"))]
+    shown = sorted(full or events, key=lambda e: (e.get("date") is None, e.get("date") or ""))[:12]
+    for e in shown:
+        what = " ".join(str(e[k]) for k in ("actor", "action", "target") if e.get(k))
+        where = f" ({e['place']})" if e.get("place") else ""
+        reports = len(e.get("sources") or ())
+        times = f"  ×{reports}" if reports > 1 else ""
+        print(f"   {e.get('date') or '          '}  {_safe((what + where)[:100])}{times}")
+    if len(events) > len(shown):
+        print(f"   … {len(events) - len(shown)} more events (--json)")
