@@ -235,3 +235,16 @@ def test_one_event_worded_two_ways_is_one_record_but_different_targets_are_not()
     )
     assert [len(m["sources"]) for m in merged] == [2, 1, 1, 1]
     assert merged[0]["starting"] == "2021-04-03" and [s["doc_id"] for s in merged[0]["sources"]] == ["a", "b"]
+
+
+def test_cli_terminal_view(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "view.db"
+    shutil.copy(store_path, db)
+    assert main(["stories", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    # the seed's story: its statement by Putin and the withdrawal order, carried by both its reports
+    assert "statement by Vladimir Putin" in out
+    assert any(
+        "2016-03-14" in line and "Vladimir Putin" in line and "withdrawal" in line and "×2" in line
+        for line in out.splitlines()
+    ), out
