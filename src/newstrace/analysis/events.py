@@ -6,7 +6,7 @@ The rules are generic grammar, not a lexicon of events:
 
 - *Reporting is looked through*: "X said (that) Y happened" yields Y's event; "the president went on to
   say Y" too. Sentences inside quotation marks are the speaker's words, handled as statements instead.
-- *Predicate chains*: "ordered Shoigu to start the withdrawal" is one action ("order to start") with the
+- *Predicate chains*: "ordered the minister to start the withdrawal" is one action ("order to start") with the
   last verb's object as target; light verbs carry their noun ("issued an order to begin withdrawal").
 - *Nominal events between two parties* ("a phone conversation between A and B was held") take the noun
   as the action and the two parties as actor and target.
@@ -311,7 +311,7 @@ def _places(heads: Sequence[Any], names: _Names) -> list[str]:
             for obj in p.children:
                 if obj.dep_ != "pobj" or not _is_place(obj, names):
                     continue
-                # "in Tartus and Khmeimim": the conjuncts of a place are places
+                # "in Leeds and Bradford": the conjuncts of a place are places
                 for t in [obj, *[c for c in obj.children if c.dep_ == "conj" and c.pos_ == "PROPN"]]:
                     ent = names.at(t.idx, t.idx + len(t.text))
                     name = ent[0] if ent is not None else t.text

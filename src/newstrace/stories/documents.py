@@ -7,7 +7,7 @@ without re-running any analysis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Comment, Credit, DateMention, Document, Entity, Event, Layer, Mention, Quote
@@ -61,19 +61,24 @@ def document_from_json(d: Mapping[str, Any]) -> Document:
         dates=tuple(
             DateMention(m["start"], m["end"], m.get("text", ""), m["value"]) for m in d.get("dates") or ()
         ),
-        events=tuple(
-            Event(
-                e.get("actor"),
-                str(e.get("action") or ""),
-                e.get("target"),
-                e.get("place"),
-                e.get("date"),
-                e.get("starting"),
-                int(e["start"]),
-                int(e["end"]),
-            )
-            for e in d.get("events") or ()
-        ),
+        events=events_from_json(d.get("events") or ()),
         annotated=frozenset({"text", "layers", "credits", "quotes", "entities", "dates"})
         | ({"events"} if "events" in d else frozenset()),
+    )
+
+
+def events_from_json(rows: Iterable[Mapping[str, Any]]) -> tuple[Event, ...]:
+    """Stored event records (``newstrace.document/1`` ``events``) as :class:`~newstrace.model.Event`."""
+    return tuple(
+        Event(
+            e.get("actor"),
+            str(e.get("action") or ""),
+            e.get("target"),
+            e.get("place"),
+            e.get("date"),
+            e.get("starting"),
+            int(e["start"]),
+            int(e["end"]),
+        )
+        for e in rows
     )

@@ -33,7 +33,7 @@ from ..corpus.store import Store
 from ..model import Event
 from .cluster import Model, StoryClusterer
 from .compare import Copy, Page, compare
-from .documents import document_from_json
+from .documents import document_from_json, events_from_json
 from .features import content_text, document_date, extract_many, terms
 from .statements import QuoteRef, Statement, link_quotes
 
@@ -383,7 +383,7 @@ def _events(store: Store, data: dict[str, Any], write: bool) -> list[tuple[str, 
     of the analysis) from its parse, cached in ``story_events`` when the store is writable."""
     doc_id = str(data["id"])
     if "events" in data:
-        return [(doc_id, e) for e in document_from_json(data).events]
+        return [(doc_id, e) for e in events_from_json(data["events"])]
     info = store.con.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
     digest = str(info[0]) if info else ""
     try:
@@ -393,8 +393,7 @@ def _events(store: Store, data: dict[str, Any], write: bool) -> list[tuple[str, 
     except sqlite3.OperationalError:
         row = None
     if row is not None and row[0] == digest:
-        cached = json.loads(row[1])
-        return [(doc_id, e) for e in document_from_json({"id": doc_id, "events": cached}).events]
+        return [(doc_id, e) for e in events_from_json(json.loads(row[1]))]
     try:
         evs = extract_events(document_from_json(data))
     except Exception as e:  # one odd parse must not take a story page down
