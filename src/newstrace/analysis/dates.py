@@ -344,7 +344,7 @@ def find_dates(doc: Document) -> Document:
 
 
 _HEAD_KINDS = frozenset({"headline", "subheadline", "dateline", "byline"})
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")  # a four-digit year (1800–2099) standing alone
 
 
 def page_date(doc: Document | Mapping[str, Any]) -> str | None:
@@ -368,6 +368,6 @@ def page_date(doc: Document | Mapping[str, Any]) -> str | None:
         if c:
             return str(c)
     for start, text, value in dates:
-        if value and _YEAR.search(text or "") and any(s <= start < e for s, e in heads):
+        if value and YEAR.search(text or "") and any(s <= start < e for s, e in heads):
             return str(value)
     return None

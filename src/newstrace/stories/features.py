@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..analysis.dates import YEAR as _YEAR
 from ..analysis.dates import page_date as document_date
 from ..model import Document
 
@@ -80,7 +81,6 @@ _NAME = re.compile(
     r"(?:[ \t]+(?:(?:of|de|del|la|al|bin|van|von|the)[ \t]+)?(?:[A-Z][\w'’\-]*|[A-Z]\.))*"
 )
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _SENT_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _SUFFIXES = ("ings", "ing", "edly", "ies", "ied", "ed", "es", "s", "ly")
 
