@@ -11,6 +11,7 @@ Everything else (the near-duplicate index, stories) is derived data that can be 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -404,6 +405,33 @@ class Store:
         match = fts_query(query)
         if not match and not speaker:
             return []
+        with self.snapshot():
+            return self._search(match, speaker, outlet, since, limit, offset)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction around several statements: they see one state of the store, and a
+        writer changing the schema meanwhile (a first ingest, stories tables) cannot reach them
+        halfway (FTS5 fails to reconnect its tables then: "vtable constructor failed")."""
+        if self.con.in_transaction:
+            yield
+            return
+        self.con.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.con.in_transaction:  # an interrupted statement may have ended it already
+                self.con.execute("COMMIT")
+
+    def _search(
+        self,
+        match: str,
+        speaker: str | None,
+        outlet: str | None,
+        since: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[SearchHit]:
         limit = max(1, min(int(limit), 200))
         hits: list[SearchHit] = []
         filters = ""
