@@ -22,3 +22,12 @@ class InputError(NewstraceError):
 
 class PipelineError(NewstraceError):
     """A pipeline whose stages' needs are not met by the stages before them."""
+
+
+class StoreError(NewstraceError):
+    """A store that cannot be opened, read or written. ``str()`` is one line naming the store and what
+    to do about it (a missing folder, a read-only folder, a damaged file, a newer schema)."""
+
+
+class StoreBusy(StoreError):
+    """Another process is writing the store: one writer at a time, refused at once rather than queued."""
