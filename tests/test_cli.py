@@ -21,7 +21,7 @@ def test_analyze_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out) == 1
     doc = json.loads(out[0])
     assert doc["schema"] == "newstrace.document/1"
-    assert doc["id"] == "000_61ee9dba41562d1b"
+    assert doc["id"] == "000_61ee9dba41562d1b.txt"
     for key in ("url", "outlet", "title", "published", "text", "layers", "comments", "credits", "quotes",
                 "entities", "dates"):
         assert key in doc
@@ -88,3 +88,56 @@ def test_input_errors_survive_pickling() -> None:
 
     e = pickle.loads(pickle.dumps(InputError("a.html", "empty input")))
     assert (e.source, e.reason, str(e)) == ("a.html", "empty input", "a.html: empty input")
+
+
+# --- search: page text on one terminal line, dates checked ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from newstrace.corpus.ingest import ingest
+
+    root = tmp_path_factory.mktemp("search")
+    records = [
+        {"id": "evil\nid\there", "outlet": "Out\nlet\t", "published": "2016-03-14", "title": "T\nX",
+         "text": "Harbour vote\n\nThe council voted on the harbour plan today, after a long debate."},
+        {"id": "later", "published": "2016-04-02",
+         "text": "Harbour news\n\nAnother harbour story, told later in the spring by a reporter."},
+    ]
+    src = root / "feed.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = str(root / "s.db")
+    report = ingest([str(src)], db, workers=1, progress=False, nlp=False)
+    assert report.added == 2, report.summary()
+    return db
+
+
+def test_search_terminal_view_escapes_newlines_and_tabs(
+    hostile_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "harbour", "--db", hostile_store]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 4 and "\t" not in out  # two hits, two lines each
+    assert "evil\\nid\\there" in out and "Out\\nlet\\t" in out
+
+
+@pytest.mark.parametrize("since", ["notadate", "2016-13-01", "2016-02-30", "16-03-14", "2016-3-1", ""])
+def test_search_since_must_be_a_date(
+    hostile_store: str, since: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", "harbour", "--db", hostile_store, "--since", since])
+    assert exit_.value.code == 2
+    errors = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
+    assert len(errors) == 1 and "--since" in errors[0] and "YYYY-MM-DD" in errors[0]
+
+
+@pytest.mark.parametrize(("since", "ids"), [("2016-03-15", ["later"]), ("2016-04", ["later"]),
+                                             ("2016", ["evil\\nid\\there", "later"])])
+def test_search_since_takes_a_day_a_month_or_a_year(
+    hostile_store: str, since: str, ids: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "harbour", "--db", hostile_store, "--since", since]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(line.split()[1] for line in out[0::2]) == ids

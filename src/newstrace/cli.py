@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -76,6 +78,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _search_field(value: str) -> str:
+    """A page-derived search field on one terminal line: controls, tabs and line breaks shown escaped."""
+    return safe(value).translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {ord("\t"): "\\t", ord("\n"): "\\n", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_SINCE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _search_since(value: str) -> str:
+    """``--since``: YYYY-MM-DD, YYYY-MM or YYYY (a prefix of the stored dates, compared as text)."""
+    m = _SINCE.fullmatch(value.strip())
+    try:
+        if m is None:
+            raise ValueError("not YYYY-MM-DD")
+        date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {value[:40]!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)") from None
+    return m[0]
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from .corpus.store import Store
 
@@ -84,14 +108,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
         hits = store.search(args.query, speaker=args.speaker, outlet=args.outlet, since=args.since,
                             limit=args.limit)
+    line = _search_field
     for h in hits:
         if args.json:
             sys.stdout.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
         else:
-            who = f" {safe(h.speaker)}:" if h.speaker else ""
-            where = f"{safe(h.outlet or '-')} {safe(h.published or '')}"
-            print(f"{h.score:6.2f}  {safe(h.doc_id)}  [{h.kind}] {where}"
-                  f"\n        {who} {safe(' '.join(h.snippet.split()))}")
+            who = f" {line(h.speaker)}:" if h.speaker else ""
+            where = f"{line(h.outlet or '-')} {line(h.published or '')}"
+            print(f"{h.score:6.2f}  {line(h.doc_id)}  [{line(h.kind)}] {where}"
+                  f"\n        {who} {line(' '.join(h.snippet.split()))}")
     return 0
 
 
@@ -166,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(s)
     s.add_argument("--speaker", help="only quotes by this speaker (canonical name)")
     s.add_argument("--outlet", help="only pages or body sections of this outlet (registry id)")
-    s.add_argument("--since", help="only pages published on or after YYYY-MM-DD")
+    s.add_argument("--since", type=_search_since, metavar="DATE",
+                   help="only pages published on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)")
     s.add_argument("--limit", type=int, default=20)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)

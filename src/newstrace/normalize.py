@@ -6,6 +6,11 @@ the user gave us. ``normalize_text`` returns both the clean text and an ``Offset
 
 Kept on purpose: leading indentation and blank lines (up to two in a row), because indentation carries
 comment threading and blank lines carry section breaks in scraped text.
+
+Lone surrogates (a JSON ``\\ud800`` escape, a file name that is not UTF-8) cannot be encoded, so every
+writer downstream (SQLite, JSON output, the shingler) would fail on them: they become U+FFFD, one code
+point for one, which keeps every offset. Readers call :func:`replace_unencodable` at the door to count
+and report them; ``normalize_text`` replaces any that still arrive.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import re
 import unicodedata
 
 from .model import OffsetMap
+
+# Code points a Python str can hold but UTF-8 cannot encode: surrogates (even two that would make a pair).
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
 
 # Same-length substitutions: exotic spaces become a plain space, tabs a space.
 _SPACE_LIKE = (
@@ -101,9 +109,16 @@ def _compose_nfc(segment: str, orig: int, out: _Builder) -> None:
         i = j
 
 
+def replace_unencodable(text: str) -> tuple[str, int]:
+    """``(text, n)``: ``text`` with its ``n`` lone surrogates replaced by U+FFFD (same length)."""
+    if _UNENCODABLE.search(text) is None:
+        return text, 0
+    return _UNENCODABLE.subn("\ufffd", text)
+
+
 def normalize_text(raw: str) -> tuple[str, OffsetMap]:
     """Return ``(text, offsets)``: the normalised text and its map back to ``raw``."""
-    translated = raw.translate(_TRANSLATE)
+    translated = replace_unencodable(raw)[0].translate(_TRANSLATE)
     out = _Builder()
     pos = 0
     for m in _EDITS.finditer(translated):

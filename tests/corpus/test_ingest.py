@@ -202,13 +202,13 @@ def test_changed_page_is_a_new_revision_and_the_copy_index_follows(tmp_path: Pat
                                   encoding="utf-8")
     db = str(tmp_path / "s.db")
     ingest([str(src)], db, workers=1, progress=False)
-    assert provenance(db, "b_page")["copied"] == []
+    assert provenance(db, "b_page.txt")["copied"] == []
     # The page under the same id now republishes the wire story: a revision, and a copy.
     (src / "b_page.txt").write_text("Republished\n\n" + body, encoding="utf-8")
     report = ingest([str(src)], db, workers=1, progress=False)
     assert (report.revised, report.unchanged) == (1, 1)
     with Store(db, readonly=True) as s:
-        assert s.info("b_page")["revision"] == 2  # type: ignore[index]
-        assert s.con.execute("SELECT COUNT(*) FROM revisions WHERE id = 'b_page'").fetchone()[0] == 1
-    copied = provenance(db, "b_page")["copied"]
-    assert copied and {p["origin_id"] for p in copied} == {"a_tass"}
+        assert s.info("b_page.txt")["revision"] == 2  # type: ignore[index]
+        assert s.con.execute("SELECT COUNT(*) FROM revisions WHERE id = 'b_page.txt'").fetchone()[0] == 1
+    copied = provenance(db, "b_page.txt")["copied"]
+    assert copied and {p["origin_id"] for p in copied} == {"a_tass.txt"}

@@ -233,10 +233,10 @@ def test_a_run_stopped_before_a_revisions_rebuild_is_rebuilt_by_the_next_run(
         with pytest.raises(KeyboardInterrupt):
             ingest([str(src)], stopped, workers=1, progress=False)
     with Store(stopped, readonly=True) as s:
-        assert s.info("b_page")["revision"] == 2 and s.passages("b_page") == []  # type: ignore[index]
+        assert s.info("b_page.txt")["revision"] == 2 and s.passages("b_page.txt") == []  # type: ignore[index]
     report = ingest([str(src)], stopped, workers=1, progress=False)
     assert (report.revised, report.unchanged) == (0, 2)
     with Store(whole) as a, Store(stopped) as b:
         assert dump(a) == dump(b)
-    assert provenance(stopped, "b_page") == provenance(whole, "b_page")
-    assert {p["origin_id"] for p in provenance(stopped, "b_page")["copied"]} == {"a_tass"}
+    assert provenance(stopped, "b_page.txt") == provenance(whole, "b_page.txt")
+    assert {p["origin_id"] for p in provenance(stopped, "b_page.txt")["copied"]} == {"a_tass.txt"}

@@ -308,9 +308,9 @@ def test_batch_of_good_and_bad_files(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     paths = [str(tmp_path / n) for n in sorted({*good, *bad})] + [str(missing)]
     items = list(read_paths(paths))
-    assert sorted(d.id for d in items if isinstance(d, Document)) == sorted(
-        ["g1", "g2", "g3-rec", next(d.id for d in items if isinstance(d, Document) and d.format == "warc")]
-    )
+    warc_id = next(d.id for d in items if isinstance(d, Document) and d.format == "warc")
+    ids = sorted(d.id for d in items if isinstance(d, Document))
+    assert ids == sorted(["g1.txt", "g2.md", "g3-rec", warc_id])
     assert len([d for d in items if isinstance(d, Document)]) == 4
     errs = errors(items)
     assert len(errs) == len(bad) + 1
@@ -323,7 +323,7 @@ def test_batch_with_html(tmp_path: Path) -> None:
     (tmp_path / "ok.html").write_bytes(PAGE)
     (tmp_path / "bad.html").write_bytes(b"\x00\x01\x02\x03" * 100)
     items = list(read_paths([tmp_path]))
-    assert [d.id for d in items if isinstance(d, Document)] == ["ok"]
+    assert [d.id for d in items if isinstance(d, Document)] == ["ok.html"]
     [err] = errors(items)
     assert str(tmp_path / "bad.html") in str(err)
 

@@ -12,7 +12,7 @@ import pytest
 
 from newstrace.errors import InputError
 from newstrace.ingest import FORMATS, MAX_INPUT_BYTES, read_bytes, read_paths
-from newstrace.ingest.detect import decode_text, format_from_name, sniff, strip_extension
+from newstrace.ingest.detect import decode_text, format_from_name, sniff
 from newstrace.ingest.readers import expand_paths
 from newstrace.ingest.warc import warc_doc_id
 from newstrace.model import Document
@@ -79,11 +79,11 @@ def test_public_names() -> None:
     assert MAX_INPUT_BYTES == 20 * 1024 * 1024
 
 
-def test_text_file_id_is_its_stem(tmp_path: Path) -> None:
+def test_text_file_id_is_its_name(tmp_path: Path) -> None:
     path = tmp_path / "000_61ee9dba41562d1b.txt"
     path.write_text("Headline\n\nA paragraph of text.\n", encoding="utf-8")
     [doc] = docs(list(read_paths([str(path)])))
-    assert doc.id == "000_61ee9dba41562d1b"
+    assert doc.id == "000_61ee9dba41562d1b.txt"
     assert doc.source == str(path)
     assert doc.format == "text"
     assert doc.text.startswith("Headline")
@@ -91,7 +91,7 @@ def test_text_file_id_is_its_stem(tmp_path: Path) -> None:
 
 def test_seed_page_reads_as_text() -> None:
     [doc] = docs(list(read_paths([SEED])))
-    assert doc.id == "000_61ee9dba41562d1b"
+    assert doc.id == "000_61ee9dba41562d1b.txt"
     assert doc.format == "text"
     assert "Syria" in doc.text
 
@@ -108,7 +108,7 @@ def test_folder_is_recursed_sorted_without_hidden_or_foreign_files(tmp_path: Pat
     (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     got = docs(list(read_paths([str(tmp_path)])))
-    assert [d.id for d in got] == ["a", "b", "sub/c", "sub/deeper/d"]
+    assert [d.id for d in got] == ["a.md", "b.txt", "sub/c.text", "sub/deeper/d.txt.gz"]
     assert [d.text for d in got] == ["first", "second", "third", "fourth"]
     assert got[3].source == str(tmp_path / "sub" / "deeper" / "d.txt.gz")
 
@@ -117,7 +117,7 @@ def test_glob_pattern(tmp_path: Path) -> None:
     for name in ("x1.txt", "x2.txt", "y.txt"):
         (tmp_path / name).write_text(name, encoding="utf-8")
     got = docs(list(read_paths([str(tmp_path / "x*.txt")])))
-    assert [d.id for d in got] == ["x1", "x2"]
+    assert [d.id for d in got] == ["x1.txt", "x2.txt"]
     [err] = errors(list(read_paths([str(tmp_path / "z*.txt")])))
     assert str(tmp_path / "z*.txt") in str(err) and "no files match" in str(err)
 
@@ -128,8 +128,8 @@ def test_expand_paths_gives_ids(tmp_path: Path) -> None:
     (tmp_path / "q.jsonl").write_text("", encoding="utf-8")
     items = list(expand_paths([tmp_path / "d", str(tmp_path / "q.jsonl")]))
     assert [(x[0].name, x[1]) for x in items if isinstance(x, tuple)] == [
-        ("p.html.gz", "e/p"),
-        ("q.jsonl", "q"),
+        ("p.html.gz", "e/p.html.gz"),
+        ("q.jsonl", "q.jsonl"),
     ]
 
 
@@ -140,8 +140,6 @@ def test_names_and_extensions() -> None:
     assert format_from_name("x.json.gz") == ("jsonl", True)
     assert format_from_name("x.pdf") == (None, False)
     assert format_from_name(".bashrc") == (None, False)
-    assert strip_extension("sub/page.html.gz") == "sub/page"
-    assert strip_extension("a.b/noext") == "a.b/noext"
 
 
 # --- detection by content ------------------------------------------------------------------------
@@ -184,7 +182,7 @@ def test_gzip_text_with_and_without_extension(tmp_path: Path) -> None:
     (tmp_path / "c").write_bytes(gzip.compress(b"No name at all.") + gzip.compress(b" Two members."))
     got = docs(list(read_paths(sorted(str(p) for p in tmp_path.iterdir()))))
     assert [d.text for d in got] == ["Grüße aus Berlin.", "Hidden gzip.", "No name at all. Two members."]
-    assert [d.id for d in got] == ["a", "b", "c"]
+    assert [d.id for d in got] == ["a.txt.gz", "b.txt", "c"]
 
 
 @needs_html
@@ -192,7 +190,7 @@ def test_html_file(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(PAGE)
     [doc] = docs(list(read_paths([path])))
-    assert doc.id == "page"
+    assert doc.id == "page.html"
     assert "Russian forces began leaving Syria" in doc.text
     [doc2] = docs(list(read_paths([FIXTURES / "page.html"])))
     assert "Hmeymim" in doc2.text
@@ -360,7 +358,7 @@ def test_warc_doc_id_is_short_and_stable() -> None:
 
 def test_read_bytes() -> None:
     [doc] = read_bytes(b"Some text.", "inbox/story-1.txt")
-    assert (doc.id, doc.source, doc.text) == ("story-1", "inbox/story-1.txt", "Some text.")
+    assert (doc.id, doc.source, doc.text) == ("story-1.txt", "inbox/story-1.txt", "Some text.")
     got = read_bytes(b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n', "feed.jsonl")
     assert [d.id for d in got] == ["a", "b"]
     [wdoc] = read_bytes(build_warc([_warc_records()[3]], gz=True), "crawl", format="warc")

@@ -27,6 +27,9 @@ I64 = npt.NDArray[np.int64]
 Spans = Sequence[tuple[int, int]]
 
 _MASK64 = (1 << 64) - 1
+# Readers replace lone surrogates, but a text built elsewhere may hold one: encoded as the 3 bytes UTF-8
+# would give it (a lead byte and two continuation bytes), it stays one character for the offsets below.
+_SURROGATES = "surrogatepass"
 
 
 def splitmix64(x: int) -> int:
@@ -152,7 +155,7 @@ def restrict(tokens: Tokens, spans: Spans | None) -> Tokens:
 
 def tokenize(text: str, spans: Spans | None = None) -> Tokens:
     """Words of ``text`` with character offsets (only those inside ``spans`` when given)."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", _SURROGATES)
     bs, be, h = _scan(data)
     cs, ce = _char_offsets(data, text, bs, be)
     return restrict(Tokens(cs, ce, h), spans)
@@ -170,7 +173,7 @@ def word_hashes_many(texts: Sequence[str]) -> tuple[U64, I64]:
     cut = np.zeros(len(texts) + 1, dtype=np.int64)
     if not texts:
         return np.zeros(0, dtype=np.uint64), cut
-    data = [t.encode("utf-8") for t in texts]
+    data = [t.encode("utf-8", _SURROGATES) for t in texts]
     bs, _, h = _scan(b"\n".join(data))
     sizes = np.fromiter((len(d) + 1 for d in data), dtype=np.int64, count=len(data))
     text_starts = np.cumsum(sizes) - sizes

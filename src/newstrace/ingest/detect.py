@@ -79,6 +79,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # C0 controls that never appear in text (tab, newlines, form feed and ESC are allowed), and DEL.
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _MAX_CONTROL_SHARE = 0.03
+# The same controls as characters, and the replacement character an undecodable unit becomes.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
 _MAX_CHAOS = 0.2  # charset-normalizer's "mess" ratio above which a guess is not trusted
 
 # What a page in windows-1252 (the legacy web default) shows outside ASCII when it really is one.
@@ -117,13 +119,47 @@ def format_from_name(name: str) -> tuple[str | None, bool]:
     return EXTENSIONS.get(ext), gz
 
 
-def strip_extension(name: str) -> str:
-    """``name`` without ``.gz`` and then one more extension (``a/b.html.gz`` -> ``a/b``)."""
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    dot = name.rfind(".")
-    slash = max(name.rfind("/"), name.rfind("\\"))
-    return name[:dot] if dot > slash + 1 else name
+# What a name must have escaped to be valid Unicode: a backslash (the escape character itself) and lone
+# surrogates (Python decodes file-name bytes that are not UTF-8 to U+DC80..U+DCFF, "surrogateescape").
+_NAME_ESCAPE = re.compile("[\\\\\ud800-\udfff]")
+
+
+def escape_name(name: str) -> str:
+    """A file name or path as valid Unicode that still tells every name apart (ids, sources).
+
+    Names that are valid UTF-8 without a backslash come back unchanged. Otherwise each byte that is not
+    UTF-8 is written ``\\xNN`` (``caf\\xe9.html`` is the Latin-1 name ``café.html``), a backslash is
+    doubled, and any other lone surrogate is written ``\\uNNNN``. The escaping is reversible
+    (:func:`unescape_name`), so two different names never get one id.
+    """
+    if _NAME_ESCAPE.search(name) is None:
+        return name
+
+    def one(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        if code == 0x5C:
+            return "\\\\"
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\u{code:04x}"
+
+    return _NAME_ESCAPE.sub(one, name)
+
+
+_NAME_UNESCAPE = re.compile(r"\\(?:(\\)|x([0-9a-f]{2})|u([0-9a-f]{4}))")
+
+
+def unescape_name(escaped: str) -> str:
+    """The name :func:`escape_name` escaped, as Python spells file names (surrogateescape)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            return "\\"
+        if m.group(2):
+            return chr(0xDC00 + int(m.group(2), 16))
+        return chr(int(m.group(3), 16))
+
+    return _NAME_UNESCAPE.sub(one, escaped)
 
 
 def check_format(format: str) -> str:
@@ -142,11 +178,32 @@ def binary_kind(head: bytes) -> str | None:
     return None
 
 
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """``(codec, BOM length)`` when ``data`` starts with a byte-order mark, else None."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
 def reject_binary(data: bytes, source: str) -> None:
-    """Raise ``InputError`` if ``data`` is a known binary format or mostly control bytes."""
+    """Raise ``InputError`` if ``data`` is a known binary format or mostly control bytes.
+
+    Text with a UTF-16 or UTF-32 byte-order mark is judged on its decoded characters: its bytes are
+    full of NULs (and, for Cyrillic or Greek, other control bytes) however much text it is.
+    """
     kind = binary_kind(data[:64])
     if kind:
         raise InputError(source, f"unknown format: binary content ({kind})")
+    bom = bom_encoding(data)
+    if bom is not None and bom[0] != "utf-8":
+        enc, skip = bom
+        unit = 4 if enc.startswith("utf-32") else 2
+        sample = data[skip : skip + HEAD_BYTES]
+        text = sample[: len(sample) - len(sample) % unit].decode(enc, errors="replace")
+        if text and len(_TEXT_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+            raise InputError(source, f"binary content (not valid {enc} after its byte-order mark)")
+        return
     if _utf16_without_bom(data) is None:
         share = control_share(data)
         if share > _MAX_CONTROL_SHARE:

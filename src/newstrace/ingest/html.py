@@ -267,7 +267,9 @@ def _category(tag: str, sig: str) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Leading XML declarations, however written (several, without the closing "?", after a BOM or spaces, or
+# cut off): lxml refuses a str that starts with one naming an encoding, and our text is decoded already.
+_XML_DECL = re.compile(r"(?:[\s\ufeff]*<\?xml[^>]*(?:>|\Z))+[\s\ufeff]*", re.I)
 _TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*)[^>]*>", re.S)
 _VOID = _tags("area base br col embed hr img input link meta param source track wbr")
 _MAX_DEPTH = 1000
@@ -292,8 +294,9 @@ def _parse(html: str, source: str) -> etree._Element:
         html = html[1:]
     if not html.strip():
         raise InputError(source, "empty page")
-    if html.lstrip().startswith("<?"):
-        html = _XML_DECL.sub("", html, count=1)
+    declarations = _XML_DECL.match(html)
+    if declarations is not None:
+        html = html[declarations.end() :]
     parser = _parser()
     try:
         root = etree.fromstring(html, parser)

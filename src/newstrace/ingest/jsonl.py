@@ -3,11 +3,15 @@
 Each line is its own item: a bad line is reported as an ``InputError`` naming ``path:LINE`` and the rest
 of the file is still read, because one malformed record must not cost a corpus. The record's ``id`` is
 kept as the document id everywhere, so users can join our output back to their data.
+
+JSON can spell code points no text encoding holds (a lone ``"\\ud800"``): they become U+FFFD in every
+field, with a warning naming the record, so nothing downstream has to cope with them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -17,7 +21,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Document
+from ..normalize import replace_unencodable
 from .detect import ByteStream
+
+logger = logging.getLogger(__name__)
 
 _FIELDS = ("id", "text", "html", "url", "title", "published", "outlet")
 _DATE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})")
@@ -50,11 +57,19 @@ def record_to_document(record: Any, source: str) -> Document:
     if not isinstance(record, dict):
         raise InputError(source, f"record is not a JSON object (got {_json_type(record)})")
     fields: dict[str, str | None] = {}
+    replaced: dict[str, int] = {}
     for name in _FIELDS:
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise InputError(source, f"'{name}' must be a string, got {_json_type(value)}")
+        if value:
+            value, n = replace_unencodable(value)
+            if n:
+                replaced[name] = n
         fields[name] = value
+    if replaced:
+        logger.warning("%s: %d unencodable code point(s) (lone surrogates) replaced with U+FFFD in %s",
+                       source, sum(replaced.values()), ", ".join(f"'{k}'" for k in replaced))
     doc_id = fields["id"]
     if doc_id is None or not doc_id.strip():
         raise InputError(source, "record has no 'id'")

@@ -7,6 +7,10 @@ item and go on, so ``read_paths`` never raises for bad input: it yields the erro
 Size limits protect memory: a text or HTML page larger than ``max_bytes`` is refused from its file
 size before it is read, and gzip data is refused as soon as its decompressed size passes the limit.
 Containers (JSON Lines, WARC) are streamed, so the limit applies to each record, not to the file.
+
+Ids and sources are valid Unicode whatever the file system holds: a file's id is its name with its
+extension (``story.html`` and ``story.txt`` are two pages), and a name that is not UTF-8 is escaped
+(``detect.escape_name``). No reader hands on a lone surrogate: they are replaced and reported.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..errors import InputError
 from ..model import Document
+from ..normalize import replace_unencodable
 from .detect import (
     FORMATS,
     GZIP_MAGIC,
@@ -34,18 +39,20 @@ from .detect import (
     binary_kind,
     check_format,
     decode_text,
+    escape_name,
     format_from_name,
     gunzip,
     gunzip_head,
     reject_binary,
     sniff,
-    strip_extension,
 )
 from .jsonl import iter_jsonl
 from .text import read_text
 from .warc import iter_warc
 
 __all__ = ["FORMATS", "MAX_INPUT_BYTES", "expand_paths", "read_bytes", "read_paths"]
+
+PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +75,14 @@ def read_bytes(
     """The documents in one in-memory input; raises ``InputError`` naming ``source`` if it is bad.
 
     ``source`` is also what the format is guessed from (its extension) and the id derived from (its
-    stem). For JSON Lines and WARC input, the first bad record raises.
+    name, extension kept). For JSON Lines and WARC input, the first bad record raises.
     """
+    source = escape_name(source)
     try:
         fmt = check_format(format)
     except ValueError as e:
         raise InputError(source, str(e)) from None
-    doc_id = strip_extension(Path(source).name) or source
+    doc_id = Path(source).name or source
     out: list[Document] = []
     for item in _guarded(_Input(source, doc_id, len(data), lambda: io.BytesIO(data)), fmt, max_bytes):
         if isinstance(item, InputError):
@@ -84,20 +92,20 @@ def read_bytes(
 
 
 def read_paths(
-    paths: Iterable[str | os.PathLike[str]], format: str = "auto", *, max_bytes: int = MAX_INPUT_BYTES
+    paths: PathArg | Iterable[PathArg], format: str = "auto", *, max_bytes: int = MAX_INPUT_BYTES
 ) -> Iterator[Document | InputError]:
     """Yield a ``Document`` or an ``InputError`` per input item of files, folders and glob patterns.
 
     Never raises for bad input: a missing path, an unreadable file, a bad JSON line or a truncated WARC
     record each come out as an ``InputError`` naming it, and reading goes on with the next item.
     """
-    if isinstance(paths, str | os.PathLike):  # one path, not an iterable of characters
+    if isinstance(paths, str | bytes | os.PathLike):  # one path, not an iterable of characters
         paths = [paths]
     try:
         fmt = check_format(format)
     except ValueError as e:
         for p in paths:
-            yield InputError(os.fspath(p), str(e))
+            yield InputError(escape_name(os.fsdecode(p)), str(e))
         return
     for item in expand_paths(paths):
         if isinstance(item, InputError):
@@ -107,33 +115,34 @@ def read_paths(
         yield from _read_file(path, doc_id, fmt, max_bytes)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str] | InputError]:
+def expand_paths(paths: Iterable[PathArg]) -> Iterator[tuple[Path, str] | InputError]:
     """``(file, default id)`` for every file the arguments name, or an ``InputError`` for a bad argument.
 
-    A file is taken as given (id: its stem). A folder is walked in sorted order, skipping hidden
-    files and folders, the folder's own README/LICENSE files, and files whose extension we do not
-    read (id: the path relative to the folder without extension, ``/``-separated). A pattern that
-    is not an existing path is expanded as a glob.
+    A file is taken as given (id: its name, extension kept). A folder is walked in sorted order,
+    skipping hidden files and folders, the folder's own README/LICENSE files, and files whose
+    extension we do not read (id: the path relative to the folder, extension kept, ``/``-separated).
+    A pattern that is not an existing path is expanded as a glob. Ids and error sources are escaped
+    (``escape_name``) where the file system's names are not UTF-8.
     """
     for p in paths:
-        s = os.fspath(p)
+        s = os.fsdecode(p)
         path = Path(s)
         if path.is_dir():
             yield from _walk(path, s)
         elif path.exists() or path.is_symlink():
-            yield path, strip_extension(path.name)
+            yield path, escape_name(path.name)
         elif glob.has_magic(s):
             matches = sorted(glob.glob(s, recursive=True))
             if not matches:
-                yield InputError(s, "no files match this pattern")
+                yield InputError(escape_name(s), "no files match this pattern")
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
                     yield from _walk(mp, m)
                 else:
-                    yield mp, strip_extension(mp.name)
+                    yield mp, escape_name(mp.name)
         else:
-            yield InputError(s, "no such file or directory")
+            yield InputError(escape_name(s), "no such file or directory")
 
 
 _FOLDER_DOCS = ("readme", "license", "licence", "copying", "notice", "changelog")
@@ -149,7 +158,7 @@ def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
     errors: list[InputError] = []
 
     def onerror(e: OSError) -> None:
-        errors.append(InputError(e.filename or source, e.strerror or str(e)))
+        errors.append(InputError(escape_name(os.fsdecode(e.filename or source)), e.strerror or str(e)))
 
     found: list[tuple[str, Path]] = []
     ignored = 0
@@ -167,13 +176,14 @@ def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
         logger.debug("%s: ignored %d file(s) with extensions newstrace does not read", source, ignored)
     yield from errors
     if not found and not errors:
-        yield InputError(source, f"no readable files in this folder ({ignored} other files ignored)")
+        reason = f"no readable files in this folder ({ignored} other files ignored)"
+        yield InputError(escape_name(source), reason)
     for rel, full in sorted(found):
-        yield full, strip_extension(rel)
+        yield full, escape_name(rel)
 
 
 def _read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
-    source = str(path)
+    source = escape_name(str(path))
     try:
         st = path.stat()
     except OSError as e:
@@ -188,7 +198,8 @@ def _read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Do
 def _guarded(inp: _Input, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
     """``_read_input`` with every failure turned into an ``InputError`` naming the input."""
     try:
-        yield from _read_input(inp, fmt, max_bytes)
+        for item in _read_input(inp, fmt, max_bytes):
+            yield _encodable(item) if isinstance(item, Document) else item
     except InputError as e:
         yield e
     except ImportError:
@@ -253,6 +264,25 @@ def _single(data: bytes, fmt: str, inp: _Input) -> Document:
     from .html import read_html
 
     return read_html(data, doc_id=inp.doc_id, source=inp.source)
+
+
+def _encodable(doc: Document) -> Document:
+    """``doc`` with no lone surrogate in its text or metadata, whichever reader made it (defence in
+    depth: the readers replace and report them where they read them, see ``normalize``)."""
+    changed: dict[str, Any] = {}
+    count = 0
+    for f in fields(doc):
+        value = getattr(doc, f.name)
+        if isinstance(value, str):
+            clean, n = replace_unencodable(value)
+            if n:
+                changed[f.name] = clean
+                count += n
+    if not changed:
+        return doc
+    logger.warning("%s: %d unencodable code point(s) replaced with U+FFFD (in %s)",
+                   changed.get("source", doc.source), count, ", ".join(sorted(changed)))
+    return replace(doc, **changed)
 
 
 def _too_large(source: str, size: int, max_bytes: int) -> InputError:

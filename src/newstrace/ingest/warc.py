@@ -7,7 +7,9 @@ cannot be resynchronised reliably), after every record before it has been yielde
 
 The caller hands us the uncompressed WARC stream (``detect.GzipStream`` for ``.warc.gz``): it reads
 both per-record and whole-file gzip and raises on a truncated member, which warcio's own
-decompression silently hides (the cut record just vanishes).
+decompression silently hides (the cut record just vanishes). An archive cut inside a record's header
+block is caught here too (warcio would skip the record as untyped, end silently, or fail on a missing
+header with an ``AttributeError``): ``path#record N: truncated WARC record headers``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..model import Document
-from .detect import ByteStream, decode_text, decode_with_charset, reject_binary, sniff
+from .detect import ByteStream, bom_encoding, decode_text, decode_with_charset, reject_binary, sniff
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,15 +74,74 @@ def _quietly(func: Callable[..., T], *args: Any) -> T:
             logger.debug("warcio: %s", buf.getvalue().strip()[:500])
 
 
+class _Cut(Exception):
+    """The data ended inside a record's header block (WARC headers, or the HTTP headers of its block)."""
+
+
+class _LineWatch:
+    """A stream whose ``readline`` notes a line cut short by the end of the data (or no line at all)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.cut = False
+
+    def readline(self, *args: Any) -> bytes:
+        line: bytes = self._stream.readline(*args)
+        if not line.endswith(b"\n"):
+            self.cut = True
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _archive(stream: ByteStream) -> Any:
+    """warcio's iterator, with a record loader that refuses a header block the data ends inside.
+
+    warcio reads header lines until a blank line or the end of the data and cannot tell the two apart
+    (a header block is complete only when its blank line was read), and takes a record whose HTTP
+    headers are missing altogether for the clean end of the archive.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+        def _detect_type_load_headers(self, stream: Any, statusline: Any = None,
+                                      known_format: Any = None) -> Any:
+            watch = _LineWatch(stream)
+            if statusline is not None and not statusline.endswith(b"\n"):
+                watch.cut = True  # the first line, read ahead by the iterator, is already cut
+            try:
+                found = super()._detect_type_load_headers(watch, statusline, known_format)
+            except ArchiveLoadFailed:
+                if watch.cut:
+                    raise _Cut("truncated WARC record headers (the archive ends inside them)") from None
+                raise
+            if watch.cut:
+                raise _Cut("truncated WARC record headers (the archive ends inside them)")
+            return found
+
+        def load_http_headers(self, rec_type: Any, uri: Any, stream: Any, length: Any) -> Any:
+            try:
+                return super().load_http_headers(rec_type, uri, stream, length)
+            except EOFError:
+                if length:
+                    raise _Cut("truncated record (the archive ends inside its HTTP headers)") from None
+                raise
+
+    archive = ArchiveIterator(stream, check_digests=True)
+    archive.loader = Loader(verify_http=False, arc2warc=False)
+    return archive
+
+
 def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Document | InputError]:
     """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``."""
-    from warcio.archiveiterator import ArchiveIterator
-
     skipped: Counter[str] = Counter()
     produced = 0
     n = 0
     try:
-        records = iter(ArchiveIterator(stream, check_digests=True))
+        records = iter(_archive(stream))
     except Exception as e:  # warcio raises plain Exceptions for unreadable starts
         yield InputError(source, f"not a readable WARC ({e})")
         return
@@ -91,6 +152,9 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
             record = _quietly(next, records)
         except StopIteration:
             break
+        except _Cut as e:
+            yield InputError(src, str(e))
+            return
         except InputError as e:  # the gzip stream was cut or corrupt
             yield InputError(src, e.reason)
             return
@@ -180,8 +244,7 @@ def _page(record: Any, src: str, max_bytes: int) -> tuple[Document | None, str]:
     else:
         from .html import read_html
 
-        bom = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
-        html = None if bom else decode_with_charset(data, charset)
+        html = None if bom_encoding(data) else decode_with_charset(data, charset)
         doc = read_html(html if html is not None else data, doc_id=doc_id, source=src, url=url)
     # WARC-Date is when the page was crawled, not published: ``published`` stays what the page says.
     return replace(doc, url=url or doc.url, format="warc"), ""
