@@ -12,6 +12,7 @@ from .analysis.layers import assign_layers
 from .analysis.nlp import parse
 from .analysis.publisher import resolve_publisher
 from .analysis.quotes import attribute_quotes
+from .analysis.windows import run_windowed
 from .model import Document
 from .pipeline import Pipeline
 
@@ -39,6 +40,13 @@ def anatomy_pipeline() -> Pipeline:
     return Pipeline([resolve_publisher, find_credits, assign_layers])
 
 
+@lru_cache(maxsize=1)
+def language_pipeline() -> Pipeline:
+    """The stages that need the language model, after the anatomy (run window by window on long pages)."""
+    anatomy = anatomy_pipeline()
+    return Pipeline(default_pipeline().stages[len(anatomy.stages) :], provided=anatomy.adds)
+
+
 def analyze_document(doc: Document) -> Document:
-    """Run every default stage on ``doc``."""
-    return default_pipeline()(doc)
+    """Run every default stage on ``doc``; the language-model stages in bounded windows of its text."""
+    return run_windowed(language_pipeline(), anatomy_pipeline()(doc))

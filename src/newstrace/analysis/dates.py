@@ -25,6 +25,7 @@ from typing import Any
 
 from ..model import DateMention, Document
 from ..pipeline import stage
+from .nlp import SentenceIndex
 
 __all__ = ["anchor_date", "find_date_mentions", "find_dates", "normalise", "page_date"]
 
@@ -243,7 +244,8 @@ def _tense(parse: Any, start: int, end: int) -> str | None:
         if tok.dep_ not in ("xcomp", "conj") or tok.head is tok:
             break
         tok = tok.head
-    if any((t.tag_ == "MD" and t.lower_ in _WILL) or t.lower_ in _AHEAD for t in span.sent):
+    sent = SentenceIndex.of_doc(parse).of(span.root)
+    if any((t.tag_ == "MD" and t.lower_ in _WILL) or t.lower_ in _AHEAD for t in sent):
         return "near"
     return None
 

@@ -28,7 +28,7 @@ from typing import Any
 from ..model import Document, Event
 from ..pipeline import stage
 from .dates import page_date
-from .nlp import parse
+from .nlp import SentenceIndex, parse
 
 __all__ = ["extract_events", "find_events"]
 
@@ -72,7 +72,12 @@ class _Names:
         self.subjects = (
             sorted(t.idx for t in doc.parse if t.dep_ in ("nsubj", "nsubjpass")) if doc.parse else []
         )
+        self.text = doc.text
         self.speakers = sorted((q.start, q.end, q.speaker) for q in doc.quotes if q.speaker)
+        # sorted by start; quotes do not nest, so their ends are sorted too (checked, else a scan from 0)
+        ends = [e for _, e, _ in self.speakers]
+        self.speaker_ends = ends if ends == sorted(ends) else [len(doc.text) + 1] * len(ends)
+        self.sentences = SentenceIndex(doc.parse)
         spans = []
         for e in doc.entities:
             for m in e.mentions:
@@ -95,7 +100,7 @@ class _Names:
             i = bisect.bisect_left(self.starts, pos) - 1
             while i >= 0 and self.starts[i] > pos - 3000:
                 s, e, name, typ = self.spans[i]
-                if typ == "person" and e <= pos and (not want_subject or any(s <= x < e for x in subjects)):
+                if typ == "person" and e <= pos and (not want_subject or _any_in(subjects, s, e)):
                     return name
                 i -= 1
         return None
@@ -268,15 +273,24 @@ def _phrase(tok: Any, names: _Names, limit: int = 20) -> str:
     if not toks:
         return str(tok.text)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return str(tok.doc.text[start:end])
+    return names.text[start:end]  # the Document's text: spaCy's Doc.text joins every token per call
+
+
+def _any_in(sorted_offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether any of ``sorted_offsets`` lies in ``[start, end)`` (bisect: pages can be long)."""
+    i = bisect.bisect_left(sorted_offsets, start)
+    return i < len(sorted_offsets) and sorted_offsets[i] < end
 
 
 def _party(tok: Any, names: _Names) -> str | None:
     if tok.lower_ in _PRONOUNS:
-        sent = tok.sent
-        for s, e, who in names.speakers:  # "…,” he said: the quote's speaker
+        sent = names.sentences.of(tok)
+        i = bisect.bisect_left(names.speaker_ends, sent.start_char + 1)
+        while i < len(names.speakers) and names.speakers[i][0] < sent.end_char:
+            s, e, who = names.speakers[i]  # "…,” he said: the quote's speaker
             if s < sent.end_char and sent.start_char < e:
                 return str(who)
+            i += 1
         return names.person_before(tok.idx, names.subjects)
     if tok.pos_ == "PRON":
         return None

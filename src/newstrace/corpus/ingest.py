@@ -20,7 +20,7 @@ from ..ingest.readers import expand_paths
 from ..model import Document, Layer, Quote
 from ..run.local import analyze_stream, analyzer, default_workers
 from .reuse import Passage, ReuseIndex
-from .store import Store, content_hash
+from .store import Store, content_hash, rollback
 
 INDEX_KEY = "reuse_index"
 REVISIONS_KEY = INDEX_KEY + "_revisions"  # revisions made to the pages a checkpoint holds, when saved
@@ -171,7 +171,7 @@ class CopyIndex:
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         self._since_checkpoint = 0
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
 from ..model import Document
+from . import health, lock
 
 SCHEMA_VERSION = 1
 
@@ -117,7 +120,11 @@ class SearchHit:
 
 def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        uri = f"file:{Path(path).resolve()}?mode=ro"
+        # In a folder nobody can write, no writer can be at work either, and SQLite could not make the
+        # WAL's shared-memory file a reader needs: open the file as immutable then.
+        folder = Path(path).resolve().parent
+        flags = "mode=ro" if os.access(folder, os.W_OK) else "mode=ro&immutable=1"
+        uri = f"file:{Path(path).resolve()}?{flags}"
         con = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
     else:
         con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
@@ -126,6 +133,13 @@ def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
     con.execute("PRAGMA busy_timeout=30000")
     con.row_factory = sqlite3.Row
     return con
+
+
+def rollback(con: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open: SQLite ends one itself on some errors (a damaged page),
+    and a second ROLLBACK would hide the real error behind "cannot rollback - no transaction is active"."""
+    if con.in_transaction:
+        con.execute("ROLLBACK")
 
 
 def fts_query(text: str) -> str:
@@ -151,20 +165,72 @@ def _words(s: str) -> list[str]:
 class Store:
     """A newstrace store in one SQLite file."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = True) -> None:
+        """Open the store at ``path``; every fault is a one-line ``StoreError`` (``StoreBusy``: another
+        process is writing it). A writer takes the store's lock first, then, with ``check``, refuses a
+        damaged store (``quick_check``) so that nothing is ever written into one."""
         self.path = str(path)
         self.readonly = readonly
-        if readonly and not Path(path).exists():
-            raise FileNotFoundError(f"{path}: no such store")
-        self.con = _connect(path, readonly)
+        self._lock: str | None = None
+        health.before_open(path, readonly=readonly)
         if not readonly:
-            self.con.executescript(_DDL)
-            self.con.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            self._lock = lock.acquire(path)
+        try:
+            self.con = _connect(path, readonly)
+            self._open(check)
+        except sqlite3.Error as e:
+            self._abandon()
+            raise health.fault(path, e) from None
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _open(self, check: bool) -> None:
+        version = self._schema_version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer newstrace (schema {version}; this one: {SCHEMA_VERSION}); "
+                "upgrade newstrace to use it"
             )
+        if self.readonly:
+            if version is None:
+                raise StoreError(
+                    f"{self.path}: not a newstrace store (no such table: meta); ingest into it first or "
+                    "give another --db"
+                )
+            return
+        if check and version is not None:
+            health.quick_check(self.con, self.path)
+        # One transaction: a reader sees either no store yet or the whole schema with its version.
+        self.con.executescript(
+            f"BEGIN IMMEDIATE;\n{_DDL}\nINSERT OR IGNORE INTO meta(key, value) "
+            f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
+        )
+
+    def _schema_version(self) -> int | None:
+        """The version a store records; None for a new (empty) file. Reading it is also the first
+        touch of the file, where SQLite finds out that it is not a database at all."""
+        has_meta = self.con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if has_meta is None:
+            return None
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return None if row is None else int(row[0])
+
+    def _abandon(self) -> None:
+        con = getattr(self, "con", None)
+        if con is not None:
+            con.close()
+        if self._lock is not None:
+            lock.release(self._lock)
+            self._lock = None
 
     def close(self) -> None:
         self.con.close()
+        if self._lock is not None:
+            lock.release(self._lock)
+            self._lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -213,7 +279,7 @@ class Store:
             con.execute("COMMIT")
             return PutResult(doc.id, status, revision)
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
 
     def _delete_rows(self, doc_id: str) -> None:
@@ -282,7 +348,7 @@ class Store:
             self._insert_passages(doc_id, passages)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
 
     def record_error(self, source: str, reason: str) -> None:

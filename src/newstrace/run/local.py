@@ -1,14 +1,14 @@
 """Run the per-document analysis in this process or in a pool of worker processes.
 
 spaCy gains little from its own ``n_process`` here (1.1-1.2x on two cores), so whole documents go to
-worker processes instead: each worker loads the model once and runs every stage. Results come back in
+worker processes instead: each worker loads the model once and runs every stage. The pool is supervised
+(``pool.py``): a worker that dies costs its page, not the run. Results come back in
 input order; the parse is dropped before a document crosses the process boundary (it is large and
 everything derived from it is already stand-off).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -16,6 +16,7 @@ from dataclasses import replace
 from ..analyze import analyze_document, anatomy_pipeline
 from ..errors import InputError
 from ..model import Document
+from .pool import SupervisedPool
 
 Item = Document | InputError
 
@@ -59,6 +60,12 @@ def analyze_stream(
         for item in items:
             yield analyze(item)
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(workers) as pool:
-        yield from pool.imap(analyze, items, chunksize=chunksize)
+    with SupervisedPool(analyze, workers, in_flight=chunksize * workers) as pool:
+        yield from pool.map(items, on_death=_died)
+
+
+def _died(item: Item, reason: str) -> Item:
+    """What stands in the place of a page that killed its workers."""
+    if isinstance(item, InputError):
+        return item
+    return InputError(item.source or item.id, reason)

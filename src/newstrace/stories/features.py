@@ -16,11 +16,12 @@ download at run time). Without it the embedding channels are zero and the other 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -304,13 +305,62 @@ def _wordllama() -> Any:
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
+EMBED_PIECE_CHARS = 4_000  # a piece is at most ~1,000 tokens: 1 MB of token vectors
+_EMBED_GROUP = 64  # pieces tokenised together
+
+
+def _pieces(text: str, size: int = EMBED_PIECE_CHARS) -> Iterator[str]:
+    """``text`` in pieces of at most ``size`` characters, cut before a space where there is one (the
+    tokenizer folds a leading space into the word after it, so the words keep their tokens)."""
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind(" ", start + size // 2, end)
+            end = cut if cut > start else end
+        yield text[start:end]
+        start = end
+
+
 def embed(texts: list[str]) -> Array | None:
-    """Unit-length sentence embeddings (``len(texts) x 256``), or None without ``wordllama``."""
+    """Unit-length sentence embeddings (``len(texts) x 256``), or None without ``wordllama``.
+
+    The model's embedding is the mean of its token vectors. ``WordLlama.embed`` pads each batch to its
+    longest text, so one 200 KB page among small ones took gigabytes and a 19 MB page asked for 18 GiB.
+    Here each text is summed piece by piece (bounded pieces, no padding) and divided by its token count:
+    the same mean, in memory that does not grow with the text.
+    """
     model = _wordllama()
     if model is None or not texts:
         return None
-    vecs = np.asarray(model.embed([t or " " for t in texts], norm=True), dtype=np.float32)
-    return vecs
+    table = model.embedding
+    sums = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+    counts = np.zeros(len(texts), dtype=np.float64)
+
+    def pieces() -> Iterator[tuple[int, str]]:
+        for k, text in enumerate(texts):
+            for piece in _pieces(text or " "):
+                yield k, piece
+
+    group: list[tuple[int, str]] = []
+    for item in itertools.chain(pieces(), [None]):
+        if item is not None:
+            group.append(item)
+            if len(group) < _EMBED_GROUP:
+                continue
+        if not group:
+            break
+        for (k, _), enc in zip(group, model.tokenize([p for _, p in group]), strict=True):
+            real = np.asarray(enc.attention_mask, dtype=bool)  # the batch's padding left out
+            ids = np.asarray(enc.ids, dtype=np.int64)[real]
+            ids = np.clip(ids, 0, table.shape[0] - 1)
+            if len(ids):
+                sums[k] += table[ids].sum(axis=0, dtype=np.float32)
+                counts[k] += len(ids)
+        group = []
+    vecs = sums / np.maximum(counts, 1.0).astype(np.float32)[:, None]
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return np.asarray(vecs / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------------------------ vectors

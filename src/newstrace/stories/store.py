@@ -29,7 +29,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ..analysis.events import extract_events
-from ..corpus.store import Store
+from ..corpus.store import Store, rollback
 from ..model import Event
 from .cluster import Model, StoryClusterer
 from .compare import Copy, Page, compare
@@ -199,7 +199,7 @@ def update_stories(
             con.execute("DELETE FROM meta WHERE key = ?", (STATE_KEY,))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         clusterer = StoryClusterer(model)
     pending = _pending(store)
@@ -295,7 +295,7 @@ def _save(
         con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (STATE_KEY, blob))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return after, moved
 

@@ -1,0 +1,131 @@
+"""Store health: every fault of a store file said in one line, and the checks behind `newstrace check`.
+
+A store can be a folder, in a missing or read-only folder, truncated, overwritten, replaced by another
+file or made by a newer release. Each of these used to surface as a traceback, or worse, not at all: a
+store with damaged pages still answered searches and took new writes. Here each becomes a ``StoreError``
+naming the store and what to do; writers run SQLite's ``quick_check`` when they open a store and never
+write to a damaged one; ``check_store`` runs the full integrity check and FTS5's own.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ..errors import StoreError
+
+FTS_TABLES = ("body_fts", "quotes_fts")
+REQUIRED_TABLES = ("meta", "documents", "layers", "quotes", "passages", "errors", "body_fts")
+
+
+class StoreMissing(StoreError, FileNotFoundError):
+    """No store at the path given (a reader asked for one that was never made)."""
+
+
+def _what_to_do(path: str | Path) -> str:
+    return f"run `newstrace check --db {path}`; restore a backup or ingest again into a new store"
+
+
+def before_open(path: str | Path, *, readonly: bool) -> None:
+    """Faults visible before SQLite is asked: a folder, a missing folder or store, no write permission."""
+    p = Path(path)
+    if p.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store file (give a file, e.g. {p / 'newstrace.db'})")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"{path}: the folder {parent} does not exist")
+    if readonly:
+        if not p.exists():
+            raise StoreMissing(f"{path}: no such store (run `newstrace ingest PATH --db {path}` first)")
+        if not os.access(p, os.R_OK):
+            raise StoreError(f"{path}: the store is not readable (permission denied)")
+        return
+    if not os.access(parent, os.W_OK):
+        raise StoreError(f"{path}: cannot write in the folder {parent} (read-only?); choose a writable place")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise StoreError(f"{path}: the store file is read-only; copy it somewhere writable to add to it")
+
+
+def fault(path: str | Path, error: sqlite3.Error) -> StoreError:
+    """A SQLite error met on ``path`` as a one-line ``StoreError`` that says what to do."""
+    msg = str(error)
+    low = msg.lower()
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreError(
+            f"{path}: the store is damaged or not a newstrace store ({msg}); {_what_to_do(path)}"
+        )
+    if "no such table" in low:
+        return StoreError(f"{path}: not a newstrace store ({msg}); ingest into it or give another --db")
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"{path}: cannot write to the store ({msg}); check the permissions")
+    if "locked" in low or "busy" in low:
+        return StoreError(f"{path}: the store is busy ({msg}); try again when the other process is done")
+    if "disk i/o" in low or "unable to open" in low:
+        return StoreError(f"{path}: the store cannot be read or written ({msg}); check the disk and the path")
+    return StoreError(f"{path}: store error ({msg}); {_what_to_do(path)}")
+
+
+def quick_check(con: sqlite3.Connection, path: str | Path) -> None:
+    """Refuse a damaged store: SQLite's ``quick_check`` (every page and row read once; O(store))."""
+    try:
+        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check(5)")]
+    except sqlite3.Error as e:
+        raise fault(path, e) from None
+    if rows != ["ok"]:
+        raise StoreError(f"{path}: the store is damaged ({rows[0]}); {_what_to_do(path)}")
+
+
+def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
+    """What is wrong with the store at ``path`` (empty: healthy).
+
+    The whole ``integrity_check`` (``quick``: SQLite's ``quick_check``, which skips index contents),
+    the tables a store has, its schema version, and FTS5's ``integrity-check`` of the search indexes
+    (when the store's folder is writable: FTS5 will not run it on a read-only connection).
+    """
+    from .store import SCHEMA_VERSION
+
+    try:
+        before_open(path, readonly=True)
+    except StoreError as e:
+        return [str(e)]
+    problems: list[str] = []
+    writable = os.access(path, os.W_OK) and os.access(Path(path).parent, os.W_OK)
+    try:
+        uri = f"file:{Path(path).resolve()}" + ("" if writable else "?mode=ro&immutable=1")
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+    except sqlite3.Error as e:
+        return [str(fault(path, e))]
+    try:
+        pragma = "PRAGMA quick_check(20)" if quick else "PRAGMA integrity_check(20)"
+        rows = [str(r[0]) for r in con.execute(pragma)]
+        if rows != ["ok"]:
+            problems += [f"integrity: {r}" for r in rows]
+        tables = {str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing:
+            problems.append(f"not a newstrace store: no {', '.join(missing)} table")
+        else:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                problems.append("no schema version recorded")
+            elif int(row[0]) > SCHEMA_VERSION:
+                problems.append(f"made by a newer newstrace (schema {row[0]}; this one: {SCHEMA_VERSION})")
+        for t in FTS_TABLES:
+            if t not in tables:
+                continue
+            if not writable:
+                continue
+            try:
+                con.execute("BEGIN")
+                con.execute(f"INSERT INTO {t}({t}) VALUES ('integrity-check')")
+            except sqlite3.Error as e:
+                problems.append(f"search index {t}: {e}")
+            finally:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+    except sqlite3.Error as e:
+        problems.append(str(fault(path, e)))
+    finally:
+        con.close()
+    return problems
