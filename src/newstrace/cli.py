@@ -6,13 +6,14 @@ import argparse
 import importlib
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, StoreError
 from .ingest import FORMATS, read_paths
 from .render import render_document, safe
 from .run import analyze_stream
@@ -20,7 +21,8 @@ from .run.local import default_workers
 
 
 def _error(msg: str) -> None:
-    print(f"newstrace: error: {safe(msg)}", file=sys.stderr)
+    """One line on stderr, whatever the message holds (page-derived names may carry newlines)."""
+    print(f"newstrace: error: {' '.join(safe(msg).split())}", file=sys.stderr)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -61,21 +63,38 @@ def _open_existing(db: str) -> bool:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .corpus.ingest import ingest
+    from .corpus.store import Store
 
     progress = not args.quiet and sys.stderr.isatty() or args.progress
-    report = ingest(args.paths, args.db, workers=args.workers, format=args.format, progress=progress,
-                    nlp=not args.no_nlp)
-    for line in report.errors:
-        _error(line)
-    print(f"newstrace: {report.summary()}", file=sys.stderr)
-    if not args.no_stories:
-        from .corpus.store import Store
-        from .stories.store import update_stories
+    # The store is opened (its writer lock taken, its health checked) before any input is read, and held
+    # until the stories are up to date: a second ingest is refused at once, not halfway.
+    with Store(args.db) as store:
+        report = ingest(args.paths, args.db, workers=args.workers, format=args.format, progress=progress,
+                        nlp=not args.no_nlp)
+        for line in report.errors:
+            _error(line)
+        print(f"newstrace: {report.summary()}", file=sys.stderr)
+        if not args.no_stories:
+            from .stories.store import update_stories
 
-        with Store(args.db) as store:
             stories = update_stories(store, progress=progress)
             print(f"newstrace: stories: {stories.summary()}", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .corpus.health import check_store
+
+    problems = check_store(args.db, quick=args.quick)
+    if args.json:
+        sys.stdout.write(json.dumps({"db": args.db, "ok": not problems, "problems": problems},
+                                    ensure_ascii=False) + "\n")
+    elif problems:
+        for p in problems:
+            print(f"{safe(args.db)}: {safe(p)}")
+    else:
+        print(f"{safe(args.db)}: ok")
+    return 1 if problems else 0
 
 
 def _search_field(value: str) -> str:
@@ -208,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_provenance)
 
+    c = sub.add_parser("check", help="check a store's health: SQLite integrity, search indexes, schema",
+                       description="Exit code 0: healthy; 1: problems found (each printed); 2: no store.")
+    _db_arg(c)
+    c.add_argument("--quick", action="store_true",
+                   help="SQLite's quick_check instead of the full integrity_check (faster on large stores)")
+    c.add_argument("--json", action="store_true", help='one JSON object: {"db", "ok", "problems"}')
+    c.set_defaults(func=cmd_check)
+
     # Commands that live with their subsystem: each module's ``register(subparsers)`` adds its own.
     for module in ("newstrace.stories.cli", "newstrace.web.cli"):
         try:
@@ -228,6 +255,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except StoreError as e:  # a store fault: one line naming the store and what to do
+        _error(str(e))
+        return 2
+    except sqlite3.Error as e:  # met while reading or writing an open store (damaged pages, a full disk)
+        from .corpus.health import fault
+
+        _error(str(fault(getattr(args, "db", "the store"), e)))
+        return 2
 
 
 if __name__ == "__main__":

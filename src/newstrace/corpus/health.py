@@ -23,6 +23,10 @@ class StoreMissing(StoreError, FileNotFoundError):
     """No store at the path given (a reader asked for one that was never made)."""
 
 
+class StoreReadOnly(StoreError):
+    """A store that can be read but not written here (its file or folder is read-only)."""
+
+
 def _what_to_do(path: str | Path) -> str:
     return f"run `newstrace check --db {path}`; restore a backup or ingest again into a new store"
 
@@ -42,9 +46,9 @@ def before_open(path: str | Path, *, readonly: bool) -> None:
             raise StoreError(f"{path}: the store is not readable (permission denied)")
         return
     if not os.access(parent, os.W_OK):
-        raise StoreError(f"{path}: cannot write in the folder {parent} (read-only?); choose a writable place")
+        raise StoreReadOnly(f"{path}: cannot write in the folder {parent} (read-only?); choose another place")
     if p.exists() and not os.access(p, os.W_OK):
-        raise StoreError(f"{path}: the store file is read-only; copy it somewhere writable to add to it")
+        raise StoreReadOnly(f"{path}: the store file is read-only; copy it somewhere writable to add to it")
 
 
 def fault(path: str | Path, error: sqlite3.Error) -> StoreError:
@@ -73,7 +77,8 @@ def quick_check(con: sqlite3.Connection, path: str | Path) -> None:
     except sqlite3.Error as e:
         raise fault(path, e) from None
     if rows != ["ok"]:
-        raise StoreError(f"{path}: the store is damaged ({rows[0]}); {_what_to_do(path)}")
+        found = [x.strip() for r in rows for x in r.splitlines() if x.strip() and not x.startswith("***")]
+        raise StoreError(f"{path}: the store is damaged ({'; '.join(found[:2])}); {_what_to_do(path)}")
 
 
 def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
@@ -100,7 +105,7 @@ def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
         pragma = "PRAGMA quick_check(20)" if quick else "PRAGMA integrity_check(20)"
         rows = [str(r[0]) for r in con.execute(pragma)]
         if rows != ["ok"]:
-            problems += [f"integrity: {r}" for r in rows]
+            problems += [f"integrity: {x.strip()}" for r in rows for x in r.splitlines() if x.strip()]
         tables = {str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:

@@ -36,7 +36,9 @@ def _safe(s: object) -> str:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
+    from ..corpus.health import StoreReadOnly
     from ..corpus.store import Store
+    from ..errors import StoreBusy
     from .store import iter_stories, list_stories, update_stories
 
     if not Path(args.db).exists():
@@ -47,10 +49,20 @@ def cmd_stories(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    with Store(args.db) as store:
+    try:
+        store = Store(args.db)
+    except (StoreBusy, StoreReadOnly) as e:
+        if args.rebuild:
+            raise
+        # Another process is writing the store, or it cannot be written here: list what it holds.
+        print(f"newstrace: warning: {_safe(e)}; stories listed as stored, not brought up to date",
+              file=sys.stderr)
+        store = Store(args.db, readonly=True)
+    else:
         report = update_stories(store, rebuild=args.rebuild, progress=sys.stderr.isatty())
         if report.assigned or report.rebuilt:
             print(f"newstrace: stories: {report.summary()}", file=sys.stderr)
+    with store:
         detail = not args.brief
         stories = (
             list_stories(store, args.limit, detail=detail)
