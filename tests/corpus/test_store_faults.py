@@ -122,7 +122,8 @@ def test_a_clobbered_search_index_is_named_not_hidden(
     db = tmp_path / "s.db"
     shutil.copy(healthy, db)
     con = sqlite3.connect(db)
-    pages = [r[0] for r in con.execute("SELECT pageno FROM dbstat WHERE name = 'body_fts_data' ORDER BY pageno")]
+    rows = con.execute("SELECT pageno FROM dbstat WHERE name = 'body_fts_data' ORDER BY pageno")
+    pages = [r[0] for r in rows]
     size = con.execute("PRAGMA page_size").fetchone()[0]
     con.close()
     assert pages
@@ -138,7 +139,9 @@ def test_a_clobbered_search_index_is_named_not_hidden(
     assert _digest(db) == before
 
 
-def test_a_folder_or_a_missing_folder_as_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_folder_or_a_missing_folder_as_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = ("does not exist", "no such store")
     for db, says in ((tmp_path, ("is a folder",)), (tmp_path / "nowhere" / "s.db", missing)):
         for argv in (["ingest", str(SEED)], ["search", "x"], ["errors"], ["stories"], ["check"]):
@@ -242,8 +245,8 @@ def _wire_corpus(root: Path, n: int = 300) -> None:
     rt = text[text.index("Russian President Vladimir Putin has ordered") : text.index("fundamental damage")]
     tass = text[text.index("MOSCOW, March 14. /TASS/.") : text.index("the Kremlin said.")]
     for i in range(6):
-        (root / f"copy{i}.txt").write_text(f"Copy {i}\n\nOur own lead for page {i}.\n\n{rt if i % 2 else tass}\n",
-                                           encoding="utf-8")
+        body = rt if i % 2 else tass
+        (root / f"copy{i}.txt").write_text(f"Copy {i}\n\nOur own lead for page {i}.\n\n{body}\n", encoding="utf-8")
 
 
 def test_two_ingests_at_the_same_moment_one_refused_store_equal_to_one_run(tmp_path: Path) -> None:
