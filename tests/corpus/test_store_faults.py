@@ -246,7 +246,8 @@ def _wire_corpus(root: Path, n: int = 300) -> None:
     tass = text[text.index("MOSCOW, March 14. /TASS/.") : text.index("the Kremlin said.")]
     for i in range(6):
         body = rt if i % 2 else tass
-        (root / f"copy{i}.txt").write_text(f"Copy {i}\n\nOur own lead for page {i}.\n\n{body}\n", encoding="utf-8")
+        page = f"Copy {i}\n\nOur own lead for page {i}.\n\n{body}\n"
+        (root / f"copy{i}.txt").write_text(page, encoding="utf-8")
 
 
 def test_two_ingests_at_the_same_moment_one_refused_store_equal_to_one_run(tmp_path: Path) -> None:
