@@ -98,7 +98,7 @@ def _html(text: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default = [_size(s) for s in ("10K", "100K", "1M", "5M", "20M")]
-    ap.add_argument("--sizes", nargs="+", type=_size, default=default, help="page sizes (default 10K ... 20M)")
+    ap.add_argument("--sizes", nargs="+", type=_size, default=default, help="page sizes (10K ... 20M)")
     ap.add_argument("--peer-limit", type=_size, default=_size("200K"),
                     help="largest page given to wordllama's own embed (it needs ~30 GB per MB of page)")
     args = ap.parse_args()
