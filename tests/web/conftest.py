@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -74,6 +75,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return Corpus(db, hill, usatoday)
 
 
+@pytest.fixture()
+def writable_copy(corpus: Corpus, tmp_path: Path) -> str:
+    """A copy of the corpus store that a test may write to."""
+    dst = str(tmp_path / "copy.db")
+    with sqlite3.connect(corpus.db) as src, sqlite3.connect(dst) as out:
+        src.backup(out)
+    return dst
+
+
 @dataclass
 class Stories:
     """The real stories of the corpus (computed by ``update_stories``): their ids."""
@@ -94,16 +104,19 @@ def stories(corpus: Corpus) -> Stories:
 
 
 class LiveServer:
-    """The app on uvicorn in a thread, on a free port of 127.0.0.1."""
+    """The app on uvicorn in a thread, on a free port of 127.0.0.1, configured as ``newstrace serve``
+    runs it (``limits``: ``server_config``'s idle_timeout, max_connections, keep_alive)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, **limits: Any) -> None:
         import uvicorn
 
         from newstrace.web.cli import bind
+        from newstrace.web.server import server_config
 
         self.sock = bind("127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        self.port = int(self.sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(server_config(app, **limits))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -330,14 +330,6 @@ def test_crashes_are_500_without_details(corpus: Corpus) -> None:
 # ------------------------------------------------------------------------------------------- ingest
 
 
-@pytest.fixture()
-def writable_copy(corpus: Corpus, tmp_path: Path) -> str:
-    dst = str(tmp_path / "copy.db")
-    with sqlite3.connect(corpus.db) as src, sqlite3.connect(dst) as out:
-        src.backup(out)
-    return dst
-
-
 def _records(*records: dict[str, Any]) -> bytes:
     return ("\n".join(json.dumps(r) for r in records) + "\n").encode()
 

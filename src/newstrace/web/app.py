@@ -9,13 +9,9 @@ connection, so a slow query never blocks the event loop and no connection is sha
 from __future__ import annotations
 
 import contextlib
-import hmac
-import json
 import logging
 import re
 import sqlite3
-import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -34,52 +30,25 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Message, Receive, Scope, Send
 
 from ..analysis.entities import canonical_key
 from ..corpus.store import Store
+from ..errors import StoreError
 from . import charts, docview, params
+from .handlers import exception_handlers
+from .ingest import MAX_INGEST_BYTES, IngestEndpoint
+from .middleware import RequestLimit, SecureApp
 from .openapi import spec
 from .queries import Reader
-from .safety import SECURITY_HEADERS, clean, external_url, path_part
+from .safety import clean, external_url, path_part
+from .storecheck import check_servable
 from .stories import StoriesProvider, default_provider
 
 log = logging.getLogger(__name__)
 
-MAX_INGEST_BYTES = 8 * 1024 * 1024
-MAX_INGEST_RECORDS = 2000
 MAX_STORY_DOCUMENTS = 500  # a story page shows at most this many documents …
 MAX_STORY_ITEMS = 1000  # … and this many copies, events and timeline entries (bounded rendering cost)
 _WORDS = re.compile(r"\w+")
-
-
-class SecureApp:
-    """The outermost layer: security headers on every response, errors and static files included.
-
-    It wraps the whole Starlette app (not a Starlette middleware) because Starlette sends 500 responses
-    from its outermost layer, before user middleware could add headers.
-    """
-
-    def __init__(self, app: Starlette, web: Web) -> None:
-        self.app = app
-        self.web = web
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                if b"cache-control" not in present:
-                    headers.append((b"cache-control", b"no-cache"))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def _finalize(value: Any) -> Any:
@@ -169,9 +138,7 @@ class Web:
         self.stories = provider
         self.reader = Reader(db, canonical_key, query_budget)
         self.env = _environment()
-        self.max_ingest_bytes = max_ingest_bytes
-        self.ingest_workers = ingest_workers
-        self._ingest_lock = threading.Lock()
+        self.ingest = IngestEndpoint(db, token, max_ingest_bytes, ingest_workers)
         self.openapi = spec()
 
     def store(self) -> Store:
@@ -599,67 +566,6 @@ class Web:
     def api_openapi(self, request: Request) -> Response:
         return JSONResponse(self.openapi)
 
-    async def api_ingest(self, request: Request) -> Response:
-        """Analyse and store JSON Lines records: the only write, behind a bearer token and a size cap."""
-        if self.token is None:
-            raise HTTPException(404, "ingest is not enabled on this server (start it with --token-file)")
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
-            raise HTTPException(
-                401,
-                "a valid 'Authorization: Bearer <token>' header is needed",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        length = request.headers.get("content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                raise params.ParamError("bad Content-Length")
-            if int(length) > self.max_ingest_bytes:
-                raise HTTPException(413, f"body too large (at most {self.max_ingest_bytes} bytes)")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > self.max_ingest_bytes:
-                raise HTTPException(413, f"body too large (at most {self.max_ingest_bytes} bytes)")
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise params.ParamError(f"the body is not UTF-8 ({e.reason} at byte {e.start})") from None
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if not lines:
-            raise params.ParamError("empty body: send JSON Lines records, one object per line")
-        if len(lines) > MAX_INGEST_RECORDS:
-            raise HTTPException(413, f"too many records ({len(lines)}; at most {MAX_INGEST_RECORDS})")
-        for n, line in enumerate(lines, 1):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise params.ParamError(f"line {n}: not JSON ({e.msg})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise params.ParamError(f"line {n}: a record is a JSON object with a string 'id'")
-        report = await run_in_threadpool(self._ingest, "\n".join(lines) + "\n")
-        return JSONResponse(report)
-
-    def _ingest(self, data: str) -> dict[str, Any]:
-        from ..corpus.ingest import ingest
-        from ..stories.store import update_stories
-
-        with self._ingest_lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
-            path = Path(tmp) / "api-ingest.jsonl"
-            path.write_text(data, encoding="utf-8")
-            report = ingest([str(path)], self.db, workers=self.ingest_workers, progress=False)
-            with Store(self.db) as store:
-                stories = update_stories(store)
-        return {
-            "added": report.added,
-            "revised": report.revised,
-            "unchanged": report.unchanged,
-            "failed": report.failed,
-            "errors": report.errors,
-            "seconds": round(report.seconds, 3),
-            "stories": {"assigned": stories.assigned, "moved": stories.moved, "total": stories.stories},
-        }
-
     # ----------------------------------------------------------------------------------- errors
 
     def _wants_json(self, request: Request) -> bool:
@@ -703,6 +609,8 @@ def create_app(
     max_ingest_bytes: int = MAX_INGEST_BYTES,
     ingest_workers: int = 1,
     query_budget: float = 5.0,
+    max_requests: int = 32,
+    queue_wait: float = 10.0,
 ) -> SecureApp:
     """The ASGI app for the store ``db``.
 
@@ -710,43 +618,24 @@ def create_app(
     stories come from (default: ``newstrace.stories.store``). ``allowed_hosts``: Host header
     values accepted (default: any); a loopback server should pass its own names, so a page on another
     site cannot reach it through DNS rebinding. ``query_budget``: seconds of SQLite work one request may
-    spend before it is interrupted with a 503.
+    spend before it is interrupted with a 503. ``max_requests``: requests handled at once; more wait
+    their turn up to ``queue_wait`` seconds, then get 503 with ``Retry-After``.
+
+    A store that cannot be served (a folder, an empty, foreign, damaged or truncated file) raises
+    ``StoreError`` here, so no server starts on it.
     """
     if not Path(db).exists():
         if token is None:
             raise FileNotFoundError(f"{db}: no such store (run `newstrace ingest PATH --db {db}` first)")
-        Store(db).close()  # an empty store that the ingest endpoint will fill
+        try:
+            Store(db).close()  # an empty store that the ingest endpoint will fill
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"{db}: cannot create a store there ({e})") from None
+    check_servable(db)
     if token is not None and len(token) < 16:
         raise ValueError("the ingest token must be at least 16 characters")
     provider = stories if stories is not None else default_provider()
     web = Web(db, token, provider, max_ingest_bytes, ingest_workers, query_budget)
-
-    async def on_http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        return web.error_response(request, exc.status_code, str(exc.detail), exc.headers)
-
-    async def on_param_error(request: Request, exc: Exception) -> Response:
-        return web.error_response(request, 400, str(exc))
-
-    async def on_missing_store(request: Request, exc: Exception) -> Response:
-        return web.error_response(request, 503, str(exc))
-
-    async def on_sqlite(request: Request, exc: Exception) -> Response:
-        text = str(exc)
-        if "interrupted" in text:
-            return web.error_response(
-                request,
-                503,
-                "this request would cost too much; narrow it down "
-                "(e.g. more or rarer words, a speaker, an outlet or a date)",
-            )
-        if "locked" in text or "busy" in text:
-            return web.error_response(request, 503, "the store is busy; try again")
-        return await on_crash(request, exc)
-
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        log.error("internal error on %s", request.url.path, exc_info=exc)
-        return web.error_response(request, 500, "internal error (see the server log)")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -768,22 +657,16 @@ def create_app(
         Route("/api/entities/{id:path}", _sync(web, web.api_entity)),
         Route("/api/errors", _sync(web, web.api_errors)),
         Route("/api/openapi.json", _sync(web, web.api_openapi)),
-        Route("/api/ingest", web.api_ingest, methods=["POST"]),
+        Route("/api/ingest", web.ingest.handle, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("newstrace.web", "static")]), name="static"),
     ]
-    middleware = []
+    middleware = [Middleware(RequestLimit, limit=max_requests, wait=queue_wait)]
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={
-            HTTPException: on_http_error,
-            params.ParamError: on_param_error,
-            FileNotFoundError: on_missing_store,
-            sqlite3.OperationalError: on_sqlite,
-            Exception: on_crash,
-        },
+        exception_handlers=exception_handlers(web),
         lifespan=lifespan,
     )
     app.state.web = web

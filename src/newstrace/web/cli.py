@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
 from ..render import safe
 from .safety import LOOPBACK_HOSTS
+from .server import IDLE_TIMEOUT
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +40,21 @@ def register(subparsers: Any) -> None:
         default=8.0,
         metavar="MB",
         help="largest ingest request body accepted (default 8 MB)",
+    )
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection that has not sent a whole request within this time "
+        f"(default {IDLE_TIMEOUT:g}; idle and slow clients cannot hold the server)",
+    )
+    p.add_argument(
+        "--max-requests",
+        type=int,
+        default=32,
+        metavar="N",
+        help="requests handled at once; more wait briefly, then get 503 with Retry-After (default 32)",
     )
     p.set_defaults(func=cmd_serve)
 
@@ -78,15 +95,17 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(addr)
-    sock.listen(128)
+    sock.listen(1024)  # a burst of connections queues in the kernel instead of being refused
     sock.set_inheritable(True)
     return sock
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Check the setup and the store, bind, then serve until interrupted (exit 2 on a bad setup)."""
     import uvicorn
 
     from .app import create_app
+    from .server import server_config
 
     token = None
     if args.token_file:
@@ -98,13 +117,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _error(f"{args.db}: no such store (run `newstrace ingest PATH --db {args.db}` first)")
     if not 0 <= args.port <= 65535:
         return _error(f"--port must be between 0 and 65535, got {args.port}")
+    if not args.idle_timeout > 0:
+        return _error(f"--idle-timeout must be positive, got {args.idle_timeout}")
+    if args.max_requests < 1:
+        return _error(f"--max-requests must be at least 1, got {args.max_requests}")
     loopback = _is_loopback(args.host)
-    app = create_app(
-        args.db,
-        token,
-        allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None,
-        max_ingest_bytes=int(args.max_ingest_mb * 1024 * 1024),
-    )
+    try:
+        app = create_app(
+            args.db,
+            token,
+            allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None,
+            max_ingest_bytes=int(args.max_ingest_mb * 1024 * 1024),
+            max_requests=args.max_requests,
+        )
+    except StoreError as e:  # a folder, an empty, foreign, truncated or damaged file
+        return _error(str(e))
     try:
         sock = bind(args.host, args.port)
     except OSError as e:
@@ -122,17 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if token is not None:
         print("newstrace: POST /api/ingest is enabled (bearer token)", file=sys.stderr)
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        limit_concurrency=128,
-        timeout_keep_alive=5,
-        h11_max_incomplete_event_size=16 * 1024,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(app, idle_timeout=args.idle_timeout))
     try:
         server.run(sockets=[sock])
     finally:

@@ -306,10 +306,13 @@ def spec() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/x-ndjson": {"schema": _S}}},
                 "responses": {
                     "200": _ok("IngestReport", "what was stored"),
-                    "400": _err("bad records"),
+                    "400": _err("a malformed body or record (the error names the record: 'record N')"),
                     "401": _err("missing or wrong token"),
                     "404": _err("ingest is not enabled"),
-                    "413": _err("body too large"),
+                    "408": _err("the body took too long to arrive"),
+                    "409": _err("another process is writing the store (retry after Retry-After seconds)"),
+                    "413": _err("body too large, or too many records"),
+                    "503": _err("the server is busy (Retry-After), or the store cannot be opened"),
                 },
             }
         },

@@ -1,0 +1,177 @@
+"""``POST /api/ingest``: the only write, behind a bearer token, a size cap and a body-read deadline.
+
+The body is hostile input like any page: every malformed body (not UTF-8, not JSON, nested past the
+parser's depth, the wrong JSON types, empty) is a 400 naming the record, never a 500. Lone surrogate
+escapes (``"\\ud800"``), valid JSON but not encodable text, are replaced by U+FFFD before the records
+reach the readers, so they cannot fail the store's writes. Errors are reported by the request's own
+record number and id: the temporary file the records pass through is the server's business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import re
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+
+from ..corpus.store import Store
+from .params import ParamError
+
+MAX_INGEST_BYTES = 8 * 1024 * 1024
+MAX_INGEST_RECORDS = 2000
+BODY_TIMEOUT = 60.0  # seconds to receive the whole body: a slow sender must not hold a request slot
+API_SOURCE = "POST /api/ingest"  # how stored errors name a record that came through the API
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN_ID = 200  # characters of a record id quoted in an error
+
+
+class IngestEndpoint:
+    """Checks, then analyses and stores, JSON Lines records (one writer at a time in this server)."""
+
+    def __init__(self, db: str, token: str | None, max_bytes: int, workers: int) -> None:
+        self.db = db
+        self.token = token
+        self.max_bytes = max_bytes
+        self.workers = workers
+        self._lock = threading.Lock()
+
+    async def handle(self, request: Request) -> Response:
+        """The endpoint (a method: Starlette calls a bare callable object as an ASGI app)."""
+        if self.token is None:
+            raise HTTPException(404, "ingest is not enabled on this server (start it with --token-file)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            raise HTTPException(
+                401,
+                "a valid 'Authorization: Bearer <token>' header is needed",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        body = await self._body(request)
+        records = await run_in_threadpool(parse_records, body)
+        report = await run_in_threadpool(self._ingest, records)
+        return JSONResponse(report)
+
+    async def _body(self, request: Request) -> bytes:
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise ParamError("bad Content-Length")
+            if int(length) > self.max_bytes:
+                raise HTTPException(413, f"body too large (at most {self.max_bytes} bytes)")
+        body = bytearray()
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise HTTPException(413, f"body too large (at most {self.max_bytes} bytes)")
+        except TimeoutError:
+            raise HTTPException(408, f"the body took over {BODY_TIMEOUT:.0f} s to arrive") from None
+        except ClientDisconnect:  # nobody to answer; not a server error
+            raise HTTPException(400, "the client closed the connection before sending the body") from None
+        return bytes(body)
+
+    def _ingest(self, records: list[tuple[str, str]]) -> dict[str, Any]:
+        from ..corpus.ingest import ingest
+        from ..stories.store import update_stories
+
+        ids = [doc_id for doc_id, _ in records]
+        with self._lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
+            path = str(Path(tmp) / "api-ingest.jsonl")
+            Path(path).write_text("".join(line + "\n" for _, line in records), encoding="utf-8")
+            report = ingest([path], self.db, workers=self.workers, progress=False)
+            with Store(self.db) as store:
+                _rename_stored_errors(store, path, ids)
+                stories = update_stories(store)
+        return {
+            "added": report.added,
+            "revised": report.revised,
+            "unchanged": report.unchanged,
+            "failed": report.failed,
+            "errors": [client_error(e, path, ids) for e in report.errors],
+            "seconds": round(report.seconds, 3),
+            "stories": {"assigned": stories.assigned, "moved": stories.moved, "total": stories.stories},
+        }
+
+
+def parse_records(body: bytes) -> list[tuple[str, str]]:
+    """``(id, JSON line)`` per record of a request body, or ``ParamError`` naming the first bad record."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ParamError(f"the body is not UTF-8 ({e.reason} at byte {e.start})") from None
+    text = text.removeprefix("\ufeff")
+    # JSON Lines are split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln.strip(" \t\r")]
+    if not lines:
+        raise ParamError("empty body: send JSON Lines records, one object per line")
+    if len(lines) > MAX_INGEST_RECORDS:
+        raise HTTPException(413, f"too many records ({len(lines)}; at most {MAX_INGEST_RECORDS})")
+    records = []
+    for n, line in enumerate(lines, 1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ParamError(f"record {n}: not JSON ({e.msg} at column {e.colno})") from None
+        except RecursionError:
+            raise ParamError(f"record {n}: not JSON (nested too deeply)") from None
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise ParamError(f"record {n}: a record is a JSON object with a string 'id'")
+        if _SURROGATE_ESCAPE.search(line):
+            try:
+                record = _without_surrogates(record)
+                line = json.dumps(record, ensure_ascii=False)
+            except RecursionError:  # parsed just under the limit, walked from a deeper stack
+                raise ParamError(f"record {n}: nested too deeply") from None
+        records.append((str(record["id"]), line))
+    return records
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys included) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _record_name(n: int, ids: list[str]) -> str:
+    doc_id = ids[n - 1] if 0 < n <= len(ids) else None
+    if doc_id is None:
+        return f"record {n}"
+    shown = doc_id if len(doc_id) <= _SHOWN_ID else doc_id[: _SHOWN_ID - 1] + "…"
+    return f"record {n} (id {shown!r})"
+
+
+def client_error(error: str, path: str, ids: list[str]) -> str:
+    """An ingest error as the client should read it: ``record N (id 'x'): reason``, no server path."""
+    named = re.sub(re.escape(path) + r":(\d+)", lambda m: _record_name(int(m[1]), ids), error)
+    named = named.replace(path, "the request").replace(str(Path(path).parent), "the server")
+    return named
+
+
+def _rename_stored_errors(store: Store, path: str, ids: list[str]) -> None:
+    """Name the records that failed in the store's errors table as the client knows them (the temporary
+    path would mean nothing there, and differs on every request)."""
+    rows = store.con.execute(
+        "SELECT source, reason FROM errors WHERE substr(source, 1, ?) = ?", (len(path), path)
+    ).fetchall()
+    for source, reason in rows:
+        store.con.execute(
+            "UPDATE OR REPLACE errors SET source = ?, reason = ? WHERE source = ?",
+            (f"{API_SOURCE} {client_error(source, path, ids)}", client_error(reason, path, ids), source),
+        )
