@@ -102,3 +102,32 @@ def test_cli_run_survives_a_worker_killed_from_outside(tmp_path: Path) -> None:
     assert killed is not None
     assert proc.returncode == 0, err
     assert len(out.splitlines()) == 8
+
+
+def test_workers_of_a_killed_driver_exit_quietly(tmp_path: Path) -> None:
+    """kill -9 of `analyze --workers 2`: its workers find their pipe closed and exit, without the
+    BrokenPipeError tracebacks orphaned pool workers used to print."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    seed = (ROOT / "demo" / "000_61ee9dba41562d1b.txt").read_text(encoding="utf-8")
+    for i in range(20):
+        (pages / f"p{i}.txt").write_text(f"Page {i}\n\n" + seed, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newstrace.cli", "analyze", str(pages), "--workers", "2", "--json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    kids: list[int] = []
+    for _ in range(600):
+        kids = _children(proc.pid)
+        if len(kids) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(kids) >= 2
+    time.sleep(2.0)  # the workers are busy now
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    err = proc.stderr.read() if proc.stderr else ""  # EOF only once every worker has exited
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    for pid in kids:
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "zombie" in status.read_text().lower()

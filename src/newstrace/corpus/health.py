@@ -84,9 +84,10 @@ def quick_check(con: sqlite3.Connection, path: str | Path) -> None:
 def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
     """What is wrong with the store at ``path`` (empty: healthy).
 
-    The whole ``integrity_check`` (``quick``: SQLite's ``quick_check``, which skips index contents),
-    the tables a store has, its schema version, and FTS5's ``integrity-check`` of the search indexes
-    (when the store's folder is writable: FTS5 will not run it on a read-only connection).
+    The whole ``integrity_check``, the tables a store has, its schema version, and FTS5's
+    ``integrity-check`` of the search indexes (when the store's folder is writable: FTS5 will not run it
+    on a read-only connection). ``quick`` (what ``serve`` runs at start): SQLite's ``quick_check`` on a
+    read-only connection, no FTS5 check, so a running ingest is neither waited for nor disturbed.
     """
     from .store import SCHEMA_VERSION
 
@@ -95,9 +96,11 @@ def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
     except StoreError as e:
         return [str(e)]
     problems: list[str] = []
-    writable = os.access(path, os.W_OK) and os.access(Path(path).parent, os.W_OK)
+    folder_writable = os.access(Path(path).resolve().parent, os.W_OK)
+    writable = not quick and os.access(path, os.W_OK) and folder_writable
     try:
-        uri = f"file:{Path(path).resolve()}" + ("" if writable else "?mode=ro&immutable=1")
+        flags = "" if writable else "?mode=ro" if folder_writable else "?mode=ro&immutable=1"
+        uri = f"file:{Path(path).resolve()}{flags}"
         con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
     except sqlite3.Error as e:
         return [str(fault(path, e))]

@@ -35,6 +35,12 @@ def _holder(fd: int) -> str:
     return f" (process {pid})" if pid.isdigit() else ""
 
 
+def held(store: str | Path) -> bool:
+    """Whether this process already holds the writer lock of ``store``."""
+    with _guard:
+        return lock_path(store) in _held
+
+
 def acquire(store: str | Path) -> str:
     """Take the writer lock of ``store``; raises ``StoreBusy`` if another process holds it."""
     path = lock_path(store)

@@ -174,6 +174,9 @@ class Store:
         self._lock: str | None = None
         health.before_open(path, readonly=readonly)
         if not readonly:
+            # Checked once per hold of the lock: a writer nested in another (ingest inside the command
+            # that took the lock) finds the store as the outer one checked it.
+            check = check and not lock.held(path)
             self._lock = lock.acquire(path)
         try:
             self.con = _connect(path, readonly)

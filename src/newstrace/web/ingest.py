@@ -89,8 +89,10 @@ class IngestEndpoint:
         with self._lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
             path = str(Path(tmp) / "api-ingest.jsonl")
             Path(path).write_text("".join(line + "\n" for _, line in records), encoding="utf-8")
-            report = ingest([path], self.db, workers=self.workers, progress=False)
+            # The writer lock is taken once, before anything is read, and held to the end of the stories:
+            # another writer cannot slip in between (the records stored, then a 409 for the stories).
             with Store(self.db) as store:
+                report = ingest([path], self.db, workers=self.workers, progress=False)
                 _rename_stored_errors(store, path, ids)
                 stories = update_stories(store)
         return {
