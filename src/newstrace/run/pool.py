@@ -26,9 +26,13 @@ R = TypeVar("R")
 DEATHS_ALLOWED = 2  # an item that kills this many workers is given up
 
 
-def _serve(conn: Connection, func: Callable[[Any], Any]) -> None:
+def _serve(conn: Connection, func: Callable[[Any], Any], drivers: list[Connection]) -> None:
     """A worker's loop: items in, results out, until the driver closes the pipe or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    # The driver's ends of the pipes, inherited through fork: held open here, they would keep this
+    # worker (and the others) from ever seeing the driver go away.
+    for end in drivers:
+        end.close()
     try:
         while True:
             try:
@@ -84,7 +88,8 @@ class SupervisedPool:
 
     def _start(self) -> _Worker:
         ours, theirs = self._ctx.Pipe(duplex=True)
-        p = self._ctx.Process(target=_serve, args=(theirs, self.func), daemon=True)
+        drivers = [ours, *(w.conn for w in self._workers if not w.conn.closed)]
+        p = self._ctx.Process(target=_serve, args=(theirs, self.func, drivers), daemon=True)
         p.start()
         theirs.close()
         return _Worker(p, ours)
@@ -110,7 +115,9 @@ class SupervisedPool:
     def map(self, items: Iterable[T], on_death: Callable[[T, str], R]) -> Iterator[Any]:
         """``func(item)`` for every item, in input order. ``on_death(item, reason)`` is yielded in the place
         of an item that killed ``DEATHS_ALLOWED`` workers."""
-        self._workers = [self._start() for _ in range(self.size)]
+        self._workers = []
+        for _ in range(self.size):
+            self._workers.append(self._start())  # one by one: each new worker closes the others' ends
         source = iter(items)
         exhausted = False
         pending: dict[int, _Pending] = {}
