@@ -62,6 +62,8 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/stories.py --store
 	$(BIN)/python benchmarks/stories.py --scale 100000
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/writers.py --tries 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info
