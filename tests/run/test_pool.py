@@ -78,17 +78,22 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in path.read_text().split()] if path.exists() else []
 
 
-def test_cli_run_survives_a_worker_killed_from_outside(tmp_path: Path) -> None:
-    """`analyze --workers 2` with a worker killed mid-run returns, with every page analysed."""
+def _analyze_seed_copies(tmp_path: Path, n: int, *, stdout: int) -> subprocess.Popen[str]:
+    """`newstrace analyze --workers 2 --json` started on ``n`` copies of the seed page."""
     pages = tmp_path / "pages"
     pages.mkdir()
     seed = (ROOT / "demo" / "000_61ee9dba41562d1b.txt").read_text(encoding="utf-8")
-    for i in range(8):
+    for i in range(n):
         (pages / f"p{i}.txt").write_text(f"Page {i}\n\n" + seed, encoding="utf-8")
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "newstrace.cli", "analyze", str(pages), "--workers", "2", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=stdout, stderr=subprocess.PIPE, text=True,
     )
+
+
+def test_cli_run_survives_a_worker_killed_from_outside(tmp_path: Path) -> None:
+    """`analyze --workers 2` with a worker killed mid-run returns, with every page analysed."""
+    proc = _analyze_seed_copies(tmp_path, 8, stdout=subprocess.PIPE)
     killed = None
     for _ in range(600):  # wait (bounded) until the workers exist, then kill one
         kids = _children(proc.pid)
@@ -107,15 +112,7 @@ def test_cli_run_survives_a_worker_killed_from_outside(tmp_path: Path) -> None:
 def test_workers_of_a_killed_driver_exit_quietly(tmp_path: Path) -> None:
     """kill -9 of `analyze --workers 2`: its workers find their pipe closed and exit, without the
     BrokenPipeError tracebacks orphaned pool workers used to print."""
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    seed = (ROOT / "demo" / "000_61ee9dba41562d1b.txt").read_text(encoding="utf-8")
-    for i in range(20):
-        (pages / f"p{i}.txt").write_text(f"Page {i}\n\n" + seed, encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newstrace.cli", "analyze", str(pages), "--workers", "2", "--json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    proc = _analyze_seed_copies(tmp_path, 20, stdout=subprocess.DEVNULL)
     kids: list[int] = []
     for _ in range(600):
         kids = _children(proc.pid)
@@ -126,8 +123,20 @@ def test_workers_of_a_killed_driver_exit_quietly(tmp_path: Path) -> None:
     time.sleep(2.0)  # the workers are busy now
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    err = proc.stderr.read() if proc.stderr else ""  # EOF only once every worker has exited
+    # A busy worker finishes its page, finds the driver gone and exits: wait for that (bounded).
+    for _ in range(1200):
+        alive = [pid for pid in kids if _running(pid)]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, "workers outlived their driver"
+    err = proc.stderr.read() if proc.stderr else ""
     assert "Traceback" not in err and "BrokenPipeError" not in err
-    for pid in kids:
-        status = Path(f"/proc/{pid}/status")
-        assert not status.exists() or "zombie" in status.read_text().lower()
+
+
+def _running(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "zombie" not in status.read_text().lower()
+    except OSError:
+        return False
