@@ -1,4 +1,4 @@
-"""The ``newstrace`` command (DESIGN.md §3). Thin: parses arguments, calls the library, prints."""
+"""The ``newstrace`` command. Thin: parses arguments, calls the library, prints."""
 
 from __future__ import annotations
 

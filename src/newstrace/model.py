@@ -226,7 +226,7 @@ class Document:
         return self.text[start:end]
 
     def to_json(self) -> dict[str, Any]:
-        """The ``newstrace.document/1`` JSON object (DESIGN.md §3)."""
+        """The ``newstrace.document/1`` JSON object."""
         return {
             "schema": SCHEMA,
             "id": self.id,

@@ -284,7 +284,7 @@ def copy_index(store: Store) -> CopyIndex:
 
 
 def provenance(db: str, doc_id: str) -> dict[str, Any]:
-    """``{"id", "copied": [...], "copies": [...]}`` for a stored document (DESIGN.md contract).
+    """``{"id", "copied": [...], "copies": [...]}`` for a stored document.
 
     Read-only: documents stored after the index's last checkpoint are added in memory only.
     """

@@ -589,7 +589,7 @@ class ReuseIndex:
         return self._later_copies(self._num(doc_id), {})
 
     def provenance(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-        """``{"copied": [...], "copies": [...]}`` in the contract shape (see DESIGN.md)."""
+        """``{"copied": [...], "copies": [...]}``, the shape `newstrace provenance --json` prints."""
         x = self._num(doc_id)
         memo: dict[int, list[_Seg]] = {}
         return {
