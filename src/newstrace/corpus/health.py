@@ -81,6 +81,45 @@ def quick_check(con: sqlite3.Connection, path: str | Path) -> None:
         raise StoreError(f"{path}: the store is damaged ({'; '.join(found[:2])}); {_what_to_do(path)}")
 
 
+_MAGIC = b"SQLite format 3\x00"
+
+
+def header_problem(path: str | Path) -> str | None:
+    """What the file's first 100 bytes say is wrong with it (cheap, whatever the store's size)."""
+    p = Path(path)
+    size = p.stat().st_size
+    if size == 0:
+        return "an empty file, not a newstrace store"
+    with p.open("rb") as f:
+        head = f.read(100)
+    if not head.startswith(_MAGIC):
+        return "not a newstrace store (not an SQLite file)"
+    if len(head) < 100:
+        return "truncated (shorter than an SQLite header)"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    # The header's page count is valid when its "version-valid-for" matches the change counter.
+    if head[92:96] == head[24:28] and pages and page_size >= 512 and size < pages * page_size:
+        return f"truncated ({size} bytes; its header says {pages * page_size})"
+    return None
+
+
+def require_healthy(path: str | Path) -> None:
+    """Raise a one-line ``StoreError`` unless the store at ``path`` opens and passes the quick check
+    (what ``serve`` asks before it starts, so it never answers 500 to everything)."""
+    from .store import Store
+
+    problems = check_store(path, quick=True)
+    if not problems:
+        with Store(path, readonly=True):  # the schema version, readable by this release
+            return
+    first = " ".join(problems[0].split()).removeprefix(f"{path}: ")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    hint = "" if "newstrace check" in first else f" (run `newstrace check --db {path}`)"
+    raise StoreError(f"{path}: {first}{more}{hint}")
+
+
 def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
     """What is wrong with the store at ``path`` (empty: healthy).
 
@@ -93,8 +132,13 @@ def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
 
     try:
         before_open(path, readonly=True)
+        header = header_problem(path)
     except StoreError as e:
         return [str(e)]
+    except OSError as e:
+        return [f"{path}: cannot be read ({e.strerror or e})"]
+    if header is not None:
+        return [header]
     problems: list[str] = []
     folder_writable = os.access(Path(path).resolve().parent, os.W_OK)
     writable = not quick and os.access(path, os.W_OK) and folder_writable

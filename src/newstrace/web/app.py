@@ -32,6 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..analysis.entities import canonical_key
+from ..corpus import health
 from ..corpus.store import Store
 from ..errors import StoreError
 from . import charts, docview, params
@@ -41,7 +42,6 @@ from .middleware import RequestLimit, SecureApp
 from .openapi import spec
 from .queries import Reader
 from .safety import clean, external_url, path_part
-from .storecheck import check_servable
 from .stories import StoriesProvider, default_provider
 
 log = logging.getLogger(__name__)
@@ -631,7 +631,7 @@ def create_app(
             Store(db).close()  # an empty store that the ingest endpoint will fill
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"{db}: cannot create a store there ({e})") from None
-    check_servable(db)
+    health.require_healthy(db)
     if token is not None and len(token) < 16:
         raise ValueError("the ingest token must be at least 16 characters")
     provider = stories if stories is not None else default_provider()
