@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..corpus.health import fault
 from ..errors import StoreBusy, StoreError
 from .params import ParamError
 
@@ -74,6 +75,7 @@ def exception_handlers(web: Responder) -> dict[Any, Handler]:
         return web.error_response(request, 503, message)
 
     async def on_sqlite(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, sqlite3.Error)
         text = str(exc)
         if "interrupted" in text:
             return web.error_response(
@@ -85,10 +87,7 @@ def exception_handlers(web: Responder) -> dict[Any, Handler]:
         if "locked" in text or "busy" in text:
             return web.error_response(request, 503, "the store is busy; try again", {"Retry-After": "1"})
         if "malformed" in text or "not a database" in text:
-            log.error("store damaged on %s: %s", request.url.path, text)
-            return web.error_response(
-                request, 503, f"the store cannot be read (run newstrace check --db {Path(web.db).name})"
-            )
+            return await on_store_error(request, fault(web.db, exc))  # the CLI's words for it
         return await on_crash(request, exc)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
