@@ -38,7 +38,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             continue
         done += 1
         if args.json:
-            sys.stdout.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.writelines(doc.json_chunks())  # no whole-page JSON string in memory
+            sys.stdout.write("\n")
         else:
             if not first:
                 print()

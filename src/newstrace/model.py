@@ -8,7 +8,8 @@ they return a new ``Document`` with more annotations (``dataclasses.replace``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -227,15 +228,36 @@ class Document:
 
     def to_json(self) -> dict[str, Any]:
         """The ``newstrace.document/1`` JSON object."""
-        return {
-            "schema": SCHEMA,
-            "id": self.id,
-            "url": self.url,
-            "outlet": self.outlet,
-            "title": self.title,
-            "published": self.published,
-            "text": self.text,
-            "layers": [
+        fields = self._json_fields()
+        return {key: list(value) if isinstance(value, Iterator) else value for key, value in fields}
+
+    def json_chunks(self) -> Iterator[str]:
+        """``json.dumps(self.to_json(), ensure_ascii=False)`` in pieces, one list item at a time: a long
+        page is written out without a dict per mention and one string for its whole JSON in memory."""
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        yield "{"
+        for i, (key, value) in enumerate(self._json_fields()):
+            yield (", " if i else "") + encode(key) + ": "
+            if isinstance(value, Iterator):
+                yield "["
+                for j, item in enumerate(value):
+                    yield (", " if j else "") + encode(item)
+                yield "]"
+            else:
+                yield encode(value)
+        yield "}"
+
+    def _json_fields(self) -> list[tuple[str, Any]]:
+        """The JSON object's fields in order; lists as iterators, built as they are read."""
+        return [
+            ("schema", SCHEMA),
+            ("id", self.id),
+            ("url", self.url),
+            ("outlet", self.outlet),
+            ("title", self.title),
+            ("published", self.published),
+            ("text", self.text),
+            ("layers", (
                 {
                     "kind": x.kind,
                     "start": x.start,
@@ -245,8 +267,8 @@ class Document:
                     "comment": x.comment,
                 }
                 for x in self.layers
-            ],
-            "comments": [
+            )),
+            ("comments", (
                 {
                     "id": c.id,
                     "parent": c.parent,
@@ -256,12 +278,12 @@ class Document:
                     "end": c.end,
                 }
                 for c in self.comments
-            ],
-            "credits": [
+            )),
+            ("credits", (
                 {"outlet": c.outlet, "start": c.start, "end": c.end, "place": c.place, "date": c.date}
                 for c in self.credits
-            ],
-            "quotes": [
+            )),
+            ("quotes", (
                 {
                     "start": q.start,
                     "end": q.end,
@@ -271,11 +293,13 @@ class Document:
                     "cue": q.cue,
                 }
                 for q in self.quotes
-            ],
-            "entities": [_entity_json(e) for e in self.entities],
-            "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value} for d in self.dates],
-            "events": [e.to_json() for e in self.events],
-        }
+            )),
+            ("entities", (_entity_json(e) for e in self.entities)),
+            ("dates", (
+                {"start": d.start, "end": d.end, "text": d.text, "value": d.value} for d in self.dates
+            )),
+            ("events", (e.to_json() for e in self.events)),
+        ]
 
 
 def _entity_json(e: Entity) -> dict[str, Any]:

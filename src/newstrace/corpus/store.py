@@ -294,7 +294,7 @@ class Store:
     def _insert(self, doc: Document, digest: str, revision: int, *, update: bool) -> None:
         con = self.con
         values = (revision, digest, doc.url, doc.outlet, doc.title, doc.published, doc.source, doc.format,
-                  time.time(), json.dumps(doc.to_json(), ensure_ascii=False), doc.id)
+                  time.time(), "".join(doc.json_chunks()), doc.id)
         if update:
             # Keep the document's ingest position (seq): it decides who was first.
             con.execute(
