@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -361,6 +361,20 @@ class Store:
             "ON CONFLICT(source) DO UPDATE SET reason = excluded.reason, last_seen = excluded.last_seen",
             (source, reason, now, now),
         )
+
+    def rename_errors(
+        self, prefix: str, source: Callable[[str], str], reason: Callable[[str], str]
+    ) -> None:
+        """Rewrite the errors whose source starts with ``prefix`` (a temporary file's path, say) as the
+        caller knows them: ``source(old source)``, ``reason(old reason)``."""
+        rows = self.con.execute(
+            "SELECT source, reason FROM errors WHERE substr(source, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        for old, why in rows:
+            self.con.execute(
+                "UPDATE OR REPLACE errors SET source = ?, reason = ? WHERE source = ?",
+                (source(old), reason(why), old),
+            )
 
     def set_meta(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

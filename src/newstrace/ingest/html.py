@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Block, Document, OffsetMap
-from ..normalize import normalize_text
+from ..normalize import normalize_text, replace_unencodable
 
 # ---------------------------------------------------------------------------------------------------
 # Tag classes
@@ -273,7 +273,6 @@ _XML_DECL = re.compile(r"(?:[\s\ufeff]*<\?xml[^>]*(?:>|\Z))+[\s\ufeff]*", re.I)
 _TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*)[^>]*>", re.S)
 _VOID = _tags("area base br col embed hr img input link meta param source track wbr")
 _MAX_DEPTH = 1000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control, zero-width and direction-control characters: invisible, and normalize_text drops them anyway.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+"
@@ -288,8 +287,7 @@ def _parse(html: str, source: str) -> etree._Element:
     """Parse forgivingly; nesting deeper than libxml2 allows is flattened instead of cut off."""
     if "\x00" in html:
         html = html.replace("\x00", "")
-    if _SURROGATE.search(html) is not None:
-        html = _SURROGATE.sub("\ufffd", html)  # libxml2 stops reading at a lone surrogate
+    html = replace_unencodable(html)[0]  # libxml2 stops reading at a lone surrogate
     if html.startswith("\ufeff"):
         html = html[1:]
     if not html.strip():

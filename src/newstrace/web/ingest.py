@@ -1,10 +1,10 @@
 """``POST /api/ingest``: the only write, behind a bearer token, a size cap and a body-read deadline.
 
 The body is hostile input like any page: every malformed body (not UTF-8, not JSON, nested past the
-parser's depth, the wrong JSON types, empty) is a 400 naming the record, never a 500. Lone surrogate
-escapes (``"\\ud800"``), valid JSON but not encodable text, are replaced by U+FFFD before the records
-reach the readers, so they cannot fail the store's writes. Errors are reported by the request's own
-record number and id: the temporary file the records pass through is the server's business.
+parser's depth, the wrong JSON types, empty) is a 400 naming the record, never a 500; lone surrogate
+escapes (``"\\ud800"``) are replaced by the JSON Lines reader, as for any file. Errors are reported by
+the request's own record number and id: the temporary file the records pass through is the server's
+business.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from ..corpus.store import Store
+from ..normalize import replace_unencodable
 from .params import ParamError
 
 MAX_INGEST_BYTES = 8 * 1024 * 1024
 MAX_INGEST_RECORDS = 2000
 BODY_TIMEOUT = 60.0  # seconds to receive the whole body: a slow sender must not hold a request slot
 API_SOURCE = "POST /api/ingest"  # how stored errors name a record that came through the API
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN_ID = 200  # characters of a record id quoted in an error
 
 
@@ -130,25 +129,10 @@ def parse_records(body: bytes) -> list[tuple[str, str]]:
             raise ParamError(f"record {n}: not JSON (nested too deeply)") from None
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise ParamError(f"record {n}: a record is a JSON object with a string 'id'")
-        if _SURROGATE_ESCAPE.search(line):
-            try:
-                record = _without_surrogates(record)
-                line = json.dumps(record, ensure_ascii=False)
-            except RecursionError:  # parsed just under the limit, walked from a deeper stack
-                raise ParamError(f"record {n}: nested too deeply") from None
-        records.append((str(record["id"]), line))
+        # The line goes to the JSON Lines reader, which replaces lone surrogates in every field; the id
+        # is also named in this response, which must be encodable: the reader's replacement, here too.
+        records.append((replace_unencodable(record["id"])[0], line))
     return records
-
-
-def _without_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate in its strings (keys included) replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
-    return value
 
 
 def _record_name(n: int, ids: list[str]) -> str:
@@ -169,11 +153,5 @@ def client_error(error: str, path: str, ids: list[str]) -> str:
 def _rename_stored_errors(store: Store, path: str, ids: list[str]) -> None:
     """Name the records that failed in the store's errors table as the client knows them (the temporary
     path would mean nothing there, and differs on every request)."""
-    rows = store.con.execute(
-        "SELECT source, reason FROM errors WHERE substr(source, 1, ?) = ?", (len(path), path)
-    ).fetchall()
-    for source, reason in rows:
-        store.con.execute(
-            "UPDATE OR REPLACE errors SET source = ?, reason = ? WHERE source = ?",
-            (f"{API_SOURCE} {client_error(source, path, ids)}", client_error(reason, path, ids), source),
-        )
+    store.rename_errors(path, lambda text: f"{API_SOURCE} {client_error(text, path, ids)}",
+                        lambda text: client_error(text, path, ids))
