@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -69,30 +70,33 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
 class SentenceIndex:
     """The sentence of a token in O(log n). spaCy's ``Token.sent`` and ``Span.sent`` check the whole Doc
     for sentence annotation on every call, which made stages that ask per token quadratic on long pages.
+    It holds sentence bounds only, and its cache holds the parse weakly: a page's parse is never kept
+    alive by it after the page is done.
     """
 
-    _cache: tuple[Any, SentenceIndex] | None = None
+    _cache: tuple[weakref.ref[Any], SentenceIndex] | None = None
 
     def __init__(self, parse: Any) -> None:
-        self.spans = list(parse.sents) if parse is not None and len(parse) else []
-        self.starts = [s.start for s in self.spans]
+        sents = list(parse.sents) if parse is not None and len(parse) else []
+        self.starts = [s.start for s in sents]
+        self.ends = [s.end for s in sents]
 
     @classmethod
     def of_doc(cls, parse: Any) -> SentenceIndex:
         """The index of ``parse``, built once while the same parse is asked about (one page at a time)."""
         cached = cls._cache
-        if cached is not None and cached[0] is parse:
+        if cached is not None and cached[0]() is parse:
             return cached[1]
         index = cls(parse)
-        cls._cache = (parse, index)
+        cls._cache = (weakref.ref(parse), index)
         return index
 
     def of(self, token: Any) -> Any:
         """The sentence span holding ``token``."""
-        if not self.spans:
+        if not self.starts:
             return token.sent
-        i = bisect.bisect_right(self.starts, token.i) - 1
-        return self.spans[max(i, 0)]
+        i = max(bisect.bisect_right(self.starts, token.i) - 1, 0)
+        return token.doc[self.starts[i] : self.ends[i]]
 
 
 def parse_text(text: str) -> Any:

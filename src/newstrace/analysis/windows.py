@@ -13,9 +13,12 @@ window before.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..model import Comment, Credit, DateMention, Document, Entity, Event, Layer, Mention, OffsetMap, Quote
 from .nlp import chunks
@@ -95,6 +98,26 @@ class _Merged:
         self.annotated |= part.annotated
 
 
+def _release() -> None:
+    """Give a finished window's memory back: its parse is in reference cycles that only the collector
+    frees, and glibc keeps freed heap pages unless asked to return them."""
+    gc.collect()
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only; elsewhere there is nothing to trim
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_libc = _load_libc()
+
+
 def run_windowed(
     analyse: Callable[[Document], Document], doc: Document, size: int = WINDOW_CHARS
 ) -> Document:
@@ -104,6 +127,7 @@ def run_windowed(
     merged = _Merged()
     for start, end in windows(doc.text, size):
         merged.add(analyse(window_document(doc, start, end)), start)
+        _release()
     return replace(
         doc,
         quotes=tuple(merged.quotes),
