@@ -1,0 +1,175 @@
+"""Which block of an HTML page is its headline: the page's own titles matched against what it shows.
+
+A page states its headline several times: ``og:title``/``twitter:title``, JSON-LD ``headline`` and the
+``<title>`` (usually with the site's name around it). The visible headline is the block that best repeats
+one of them, an ``<h1>`` or not (older layouts set headlines in bold table cells); failing that the
+first ``<h1>``; failing that the ``<title>`` itself, with the site's name cut off. Only the choice is made
+here; ``layers`` assigns the kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..model import Block
+
+_WORD = re.compile(r"[^\W_]+", re.U)
+# What sites put between a headline and their name in <title>: "Headline | Site", "Site - Headline".
+_SEPARATOR = re.compile(r"\s+[|\-–—:·»/]{1,2}\s+|\s*\|\s*|\s+::\s+")
+_NOT_HEADLINE_REGIONS = frozenset({"nav", "footer", "aside", "related", "comments", "caption"})
+_MIN_MATCH = 0.6  # word F1 between a block and one of the page's titles
+_MAX_WORDS = 40
+_STRONG_MATCH = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineChoice:
+    """The unit that is the headline; ``cut`` splits off a site name (``head_is_site``: it comes first)."""
+
+    index: int
+    cut: int | None = None
+    head_is_site: bool = False
+
+
+def _tokens(s: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(s)]
+
+
+def _compact(s: str) -> str:
+    return "".join(_tokens(s))
+
+
+def _is_site_name(part: str, host: str) -> bool:
+    """A title part that spells the site's host name ("The Guardian" on theguardian.com)."""
+    c = _compact(part)
+    if len(c) < 4 or not host:
+        return False
+    # "spiegel" in "Spiegel Online", but not "theguardian" in "The Guardian view on Hong Kong".
+    return c in host or (len(host) >= 6 and host in c and len(c) - len(host) <= 8)
+
+
+def title_variants(titles: Sequence[str], url: str | None = None) -> tuple[list[list[str]], list[list[str]]]:
+    """Headline variants of the page's titles (each whole, and each part between separators), and the
+    parts that name the site, which a headline must not match better than it matches the headline."""
+    host = _host(url)
+    out: list[list[str]] = []
+    site: list[list[str]] = []
+    for t in titles:
+        parts = [p for p in _SEPARATOR.split(t) if p.strip()]
+        named = [p for p in parts if len(parts) > 1 and _is_site_name(p, host)]
+        site.extend(_tokens(p) for p in named)
+        kept = [p for p in parts if p not in named]
+        whole = _tokens(" ".join(kept))
+        if whole:
+            out.append(whole)
+        if len(kept) > 1:
+            out.extend(toks for p in kept if len(toks := _tokens(p)) >= 2)
+    return out, site
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
+    return "".join(_compact(x) for x in labels[:-1] or labels)
+
+
+def _match(words: list[str], variants: Sequence[list[str]]) -> tuple[float, float]:
+    """Best word F1 of ``words`` against any title variant, and its precision (share of words in it)."""
+    best = (0.0, 0.0)
+    have = Counter(words)
+    for v in variants:
+        common = sum((have & Counter(v)).values())
+        if not common:
+            continue
+        p, r = common / len(words), common / len(v)
+        f = 2 * p * r / (p + r)
+        if f > best[0]:
+            best = (f, p)
+    return best
+
+
+def choose_html_headline(
+    texts: Sequence[str],
+    blocks: Sequence[Block | None],
+    titles: Sequence[str],
+    stop: int,
+    url: str | None = None,
+) -> HeadlineChoice | None:
+    """The headline among ``texts[:stop]`` (the units before the comments), or None if the page has none.
+
+    Ties between blocks that repeat the title equally well (breadcrumbs, teasers, the headline itself)
+    go to headings, then to the one nearest above the article's first body block. A heading that
+    repeats the title closely is the headline even where the reader put it in a navigation or caption
+    region (page templates name their wrappers freely); a weaker match must sit above the body's end.
+    """
+    variants, site = title_variants(titles, url)
+    mains = [i for i in range(stop) if (b := blocks[i]) is not None and b.main]
+    body_start = mains[0] if mains else stop
+    body_end = mains[-1] if mains else stop
+    best: tuple[float, int] | None = None
+    first_h1: int | None = None
+    title_unit: int | None = None
+    for i in range(stop):
+        b = blocks[i]
+        if b is None:
+            continue
+        if b.tag == "title":
+            if title_unit is None:
+                title_unit = i
+            continue
+        if b.region == "comments" and i >= body_start:
+            continue
+        words = _tokens(texts[i])
+        if not words or len(words) > _MAX_WORDS:
+            continue
+        heading = b.tag in ("h1", "h2")
+        if b.tag == "h1" and first_h1 is None and len(words) >= 2 and i <= body_start + 3 \
+                and b.region not in _NOT_HEADLINE_REGIONS:
+            first_h1 = i
+        if not variants:
+            continue
+        f, p = _match(words, variants)
+        # A heading all of whose words are in the title is the headline the title expands on.
+        enough = f >= _MIN_MATCH and p >= _MIN_MATCH or heading and p >= 0.9 and f >= 0.4
+        if not enough or (site and _match(words, site)[0] >= f):
+            continue
+        if b.region in _NOT_HEADLINE_REGIONS and not (heading and (f >= _STRONG_MATCH or p >= 0.9)):
+            continue
+        if i > body_end and not (heading and f >= _STRONG_MATCH):
+            continue
+        bonus = {"h1": 0.15, "h2": 0.08, "h3": 0.04}.get(b.tag, 0.0)
+        distance = abs(body_start - i) if i <= body_start else 3 + (i - body_start)
+        score = round(f, 1) + bonus - 0.002 * min(distance, 50)
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is not None:
+        return HeadlineChoice(best[1])
+    if first_h1 is not None:
+        return HeadlineChoice(first_h1)
+    if title_unit is not None:
+        return _title_without_site(texts[title_unit], title_unit, url)
+    return None
+
+
+def _title_without_site(text: str, index: int, url: str | None) -> HeadlineChoice | None:
+    """The ``<title>`` as the headline, its site-name part split off: the part that spells the host,
+    else the shorter end part."""
+    seps = list(_SEPARATOR.finditer(text))
+    if not _tokens(text):
+        return None
+    if not seps:
+        return HeadlineChoice(index)
+    first, last = seps[0], seps[-1]
+    head, tail = text[: first.start()], text[last.end() :]
+    host = _host(url)
+    if _is_site_name(head, host) and not _is_site_name(tail, host):
+        return HeadlineChoice(index, cut=first.end(), head_is_site=True)
+    if _is_site_name(tail, host) or len(_tokens(tail)) <= len(_tokens(head)):
+        return HeadlineChoice(index, cut=last.start(), head_is_site=False)
+    return HeadlineChoice(index, cut=first.end(), head_is_site=True)
