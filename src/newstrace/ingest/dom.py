@@ -41,6 +41,7 @@ _SKIP_TAGS = tags(
     "script style noscript template svg math iframe object embed canvas select datalist head title "
     "audio video map link meta base param source track"
 )
+_SKIP_WITH_NOSCRIPT = _SKIP_TAGS - {"noscript"}
 # Elements that start and end a block of text; everything else is inline.
 _BLOCK_TAGS = tags(
     "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
@@ -136,7 +137,38 @@ def parse(html: str, source: str) -> etree._Element:
             raise InputError(source, f"unreadable HTML ({e})") from e
     if root is None:
         raise InputError(source, "unreadable HTML (no document element)")
+    if _EMBEDDED.search(html) is not None:
+        _inline_embedded(root)
     return root
+
+
+_EMBEDDED = re.compile(r"srcdoc|<noframes", re.I)
+
+
+def _inline_embedded(root: etree._Element) -> None:
+    """Put the page's own embedded documents in place: ``<iframe srcdoc>`` and a frameset's ``<noframes>``.
+
+    Both hold HTML as text (an attribute, or raw text for the parser), which a reader of the page sees
+    (the frames of a frameset live at other addresses; ``noframes`` is what the page itself says).
+    """
+    frameset = root.find("frameset") is not None
+    for el in list(root.iter("iframe", "noframes")):
+        inner = el.get("srcdoc") if el.tag == "iframe" else (el.text if frameset else None)
+        if not inner or not inner.strip():
+            continue
+        try:
+            sub = etree.fromstring(inner, _parser())
+        except (etree.ParserError, ValueError):
+            continue
+        if sub is None:
+            continue
+        body = sub.find("body")
+        kids = list(body if body is not None else sub)
+        el.tag = "div"
+        el.attrib.pop("srcdoc", None)
+        el.text = body.text if body is not None else None
+        for k in kids:
+            el.append(k)
 
 
 def _flatten(html: str) -> str:
@@ -209,8 +241,12 @@ class Seg:
     index: int
 
 
-def segments(root: etree._Element) -> list[Seg]:
-    """Walk the tree without recursion (pages can nest thousands deep) and cut its text into blocks."""
+def segments(root: etree._Element, *, noscript: bool = False) -> list[Seg]:
+    """Walk the tree without recursion (pages can nest thousands deep) and cut its text into blocks.
+
+    ``noscript``: read ``<noscript>`` content too (what a reader without scripts sees).
+    """
+    skip = _SKIP_WITH_NOSCRIPT if noscript else _SKIP_TAGS
     segs: list[Seg] = []
     stack: list[Frame] = []
     parts: list[str] = []
@@ -301,7 +337,7 @@ def segments(root: etree._Element) -> list[Seg]:
             tag = tag.lower()
         if event == "start":
             if (
-                tag in _SKIP_TAGS
+                tag in skip
                 or el.get("hidden") is not None
                 or ((st := el.get("style")) is not None and _HIDDEN_STYLE.search(st) is not None)
             ):

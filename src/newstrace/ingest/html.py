@@ -19,8 +19,8 @@ from ..errors import InputError
 from ..model import Block, Document, OffsetMap
 from ..normalize import normalize_text
 from .charset import decode_html
-from .dom import parse, segments
-from .main_text import extract_main_text, select
+from .dom import parse
+from .main_text import extract_main_text, read_body
 from .page_meta import htmldate, metadata, page_title, url_date
 from .regions import article_ancestors, block_region
 
@@ -56,8 +56,8 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
         html = decode_html(html, source)
     root = parse(html, source)
     meta = metadata(root)
-    segs = segments(root)
-    judged = select(segs, page_title(root))  # exactly what extract_main_text judges
+    reading = read_body(root, page_title(root))  # exactly what extract_main_text judges
+    segs, judged = reading.segs, reading.judged
     above = article_ancestors(judged)
 
     pieces: list[str] = []
@@ -84,6 +84,14 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
     for s in segs:
         region, depth, group = block_region(s, judged, above)
         put(s.text, s.tag, region, depth, judged.main[s.index], s.line, group)
+    if reading.appended is not None:
+        put(reading.appended, "articleBody", "main", 0, True, None, None)
+    if not raw and (meta.title or meta.description):
+        # nothing visible, but the page names itself: a document of its title and description
+        if meta.title:
+            put(meta.title, "title", None, 0, False, None, None)
+        if meta.description:
+            put(meta.description, "description", None, 0, False, None, None)
     if not raw:
         raise InputError(source, "no visible text")
     joined = "".join(pieces)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from ..errors import InputError
 from .dom import GENERIC, HEADINGS, Frame, Seg, parse, segments, tags
-from .page_meta import page_title
+from .page_meta import article_body, page_title
 
 _PARA_TAGS = tags("p div td blockquote pre section dd article li font span center body main dl")
 _NOT_MAIN_CATS = frozenset(
@@ -120,15 +122,42 @@ class Judgement:
     last: int = -1
 
 
+# Names that an article element can wear by accident ("js-post-gallery", "node-promoted", "has-author"):
+# an <article>/<main> or body-named element holding several paragraphs is not a caption or a teaser.
+_SOFT_CATS = frozenset({"caption", "byline", "dateline", "time", "related", "header", "aside"})
+_ARTICLE_PARAS = 3
+_ARTICLE_CHARS = 400
+
+
+def _unname_articles(paras: list[tuple[Seg, int]]) -> None:
+    """Clear the soft page-part name of article elements that hold an article's worth of paragraphs."""
+    counts: dict[int, list[int]] = {}
+    named: dict[int, Frame] = {}
+    for s, nl in paras:
+        for f in s.frames:
+            if f.cat in _SOFT_CATS and (f.hint or f.tag == "article" or f.tag == "main"):
+                c = counts.setdefault(id(f), [0, 0])
+                c[0] += 1
+                c[1] += nl
+                named[id(f)] = f
+    for key, (k, chars) in counts.items():
+        if k >= _ARTICLE_PARAS and chars >= _ARTICLE_CHARS:
+            named[key].cat = None
+
+
 def select(segs: list[Seg], title: str | None = None) -> Judgement:
     """Judge which blocks are the article body: find the body's container, then drop boilerplate in it."""
     n = len(segs)
     good = [0.0] * n
+    paras: list[tuple[Seg, int]] = []
     for s in segs:
         ln = len(s.text)
         nl = weighted_len(s.text) - s.link_chars
         if nl < 25 or s.link_chars > 0.35 * ln or s.tag not in _PARA_TAGS:
             continue
+        paras.append((s, nl))
+    _unname_articles(paras)
+    for s, nl in paras:
         w = 1.0 + s.text.count(",") + s.text.count("，") + min(nl / 100.0, 3.0)
         if s.tag == "li":
             w *= 0.5
@@ -294,17 +323,69 @@ def weighted_len(text: str) -> int:
     return len(text) + 2 * len(_WIDE.findall(text))
 
 
+@dataclass(slots=True)
+class Reading:
+    """The page's blocks and their judgement, and the JSON-LD article body when the page shows none."""
+
+    segs: list[Seg]
+    judged: Judgement
+    appended: str | None = None
+
+
+def read_body(root: etree._Element, title: str | None) -> Reading:
+    """Blocks and body judgement, with two fallbacks for pages whose visible text holds no body.
+
+    1. Pages that render with scripts keep their text for script-less readers in ``<noscript>``: it is
+       read when the visible walk found no body there.
+    2. The page's JSON-LD ``articleBody`` is evidence of what the body is: the blocks that are pieces of
+       it become the body when they cover at least half of it; otherwise (the text is only in the
+       structured data) it is given as ``appended``, which ``read_html`` adds as a last block with tag
+       ``"articleBody"``: text of the page's source, not of its visible part.
+    """
+    segs = segments(root)
+    judged = select(segs, title)
+    if any(judged.main):
+        return Reading(segs, judged)
+    if root.find(".//noscript") is not None:
+        alt = segments(root, noscript=True)
+        alt_judged = select(alt, title)
+        if any(alt_judged.main):
+            return Reading(alt, alt_judged)
+    body = article_body(root)
+    if body is None:
+        return Reading(segs, judged)
+    marks = _locate(segs, body)
+    if marks is not None:
+        judged.main = marks
+        return Reading(segs, judged)
+    return Reading(segs, judged, body)
+
+
+def _locate(segs: list[Seg], body: str) -> list[bool] | None:
+    """The blocks whose text is part of ``body``, when together they cover at least half of it."""
+    flat = " ".join(body.split())
+    marks = [False] * len(segs)
+    covered = 0
+    for s in segs:
+        t = " ".join(s.text.split())
+        if len(t) >= 20 and s.tag not in _NEVER_MAIN_TAGS and t in flat:
+            marks[s.index] = True
+            covered += len(t)
+    return marks if covered >= 0.5 * len(flat) else None
+
+
 def extract_main_text(html: str) -> str:
     """The article body only (no headline, navigation, related links, comments or footer).
 
-    The same judgement ``read_html`` records as ``Block.main``; an empty or unreadable page has no body
-    and gives ``""``.
+    The same judgement ``read_html`` records as ``Block.main`` (the JSON-LD body it appends included);
+    an empty or unreadable page has no body and gives ``""``.
     """
     try:
         root = parse(html, "<html>")
     except InputError:
         return ""
-    title = page_title(root)
-    segs = segments(root)
-    main = select(segs, title).main
-    return "\n\n".join(s.text for s, m in zip(segs, main, strict=True) if m)
+    reading = read_body(root, page_title(root))
+    parts = [s.text for s, m in zip(reading.segs, reading.judged.main, strict=True) if m]
+    if reading.appended is not None:
+        parts.append(reading.appended)
+    return "\n\n".join(parts)

@@ -6,7 +6,10 @@ else the first ``<time>``, else htmldate's search of the page (the caller picks 
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -86,6 +89,7 @@ class Meta:
     url: str | None = None
     published: str | None = None  # from metadata that says "published": meta tags, JSON-LD, itemprop
     first_time: str | None = None  # the first <time datetime> on the page: a weaker hint
+    description: str | None = None  # meta description, else og:description
 
 
 def metadata(root: etree._Element) -> Meta:
@@ -103,6 +107,9 @@ def metadata(root: etree._Element) -> Meta:
                 og_title = " ".join(content.split())
             elif key == "og:url" and og_url is None:
                 og_url = content.strip()
+            elif key in ("description", "og:description") and content.strip():
+                if meta.description is None or key == "description":
+                    meta.description = " ".join(content.split())
             elif meta.published is None and key in _PUBLISHED_META:
                 meta.published = iso_date(content)
         elif tag == "link":
@@ -126,3 +133,47 @@ def metadata(root: etree._Element) -> Meta:
     meta.title = og_title or meta.tab_title
     meta.url = canonical or og_url
     return meta
+
+
+_LD_TYPES = ("application/ld+json",)
+_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr)\s*>", re.I)
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def article_body(root: etree._Element) -> str | None:
+    """The longest ``articleBody`` of the page's JSON-LD, as plain text (tags and entities resolved)."""
+    best = ""
+    for el in root.iter("script"):
+        if (el.get("type") or "").lower().strip() not in _LD_TYPES or not el.text:
+            continue
+        if "articleBody" not in el.text:
+            continue
+        try:
+            data = json.loads(el.text)
+        except ValueError:
+            continue
+        for value in _values(data, "articleBody"):
+            if len(value) > len(best):
+                best = value
+    if not best.strip():
+        return None
+    if "<" in best:
+        best = _MARKUP.sub("", _BREAK.sub("\n", best))
+    text = html_lib.unescape(best)
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
+def _values(data: object, key: str) -> Iterator[str]:
+    """Every string value of ``key`` anywhere in a JSON document (``@graph`` lists, nested objects)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if k == key and isinstance(v, str):
+                    yield v
+                elif isinstance(v, dict | list):
+                    stack.append(v)
+        elif isinstance(item, list):
+            stack.extend(item)
