@@ -22,7 +22,7 @@ from .charset import decode_html
 from .dom import parse
 from .main_text import extract_main_text, read_body
 from .page_meta import htmldate, metadata, page_title, url_date
-from .regions import article_ancestors, block_region
+from .regions import article_ancestors, block_region, related_lists
 
 __all__ = ["decode_html", "extract_main_text", "read_html"]
 
@@ -81,8 +81,9 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
         title_el = root.find(".//title")
         line = title_el.sourceline if title_el is not None else None
         put(meta.tab_title, "title", None, 0, False, line, None)
+    related = related_lists(segs, judged)
     for s in segs:
-        region, depth, group = block_region(s, judged, above)
+        region, depth, group = block_region(s, judged, above, related)
         put(s.text, s.tag, region, depth, judged.main[s.index], s.line, group)
     if reading.appended is not None:
         put(reading.appended, "articleBody", "main", 0, True, None, None)

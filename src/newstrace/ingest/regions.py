@@ -6,6 +6,9 @@ extent), so that the anatomy stage can label every part of a page.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from .dom import Frame, Seg
 from .main_text import Judgement
 
@@ -32,7 +35,9 @@ def ancestors_of(frame: Frame | None) -> set[int]:
     return out
 
 
-def block_region(seg: Seg, judged: Judgement, above: set[int]) -> tuple[str | None, int, int | None]:
+def block_region(
+    seg: Seg, judged: Judgement, above: set[int], related: frozenset[int] = frozenset()
+) -> tuple[str | None, int, int | None]:
     """The page part a block sits in, its comment nesting level, and the element grouping it.
 
     Names on the article's own ancestors are ignored: a wrapper called "page-with-sidebar" that holds
@@ -64,6 +69,8 @@ def block_region(seg: Seg, judged: Judgement, above: set[int]) -> tuple[str | No
                 group = id(f)
                 break
         return region, 0, group
+    if seg.index in related and region != "caption":
+        return "related", 0, group
     if region is None and seg.inline_cat is not None:
         region = REGION_OF_CAT[seg.inline_cat]
     if region is None and judged.first <= seg.index <= judged.last:
@@ -96,3 +103,75 @@ def article_ancestors(judged: Judgement) -> set[int]:
     if judged.container is not None:
         above.add(id(judged.container))
     return above
+
+
+_WORD = re.compile(r"[^\W_]+")
+_LINKED = 0.8  # share of a block's characters inside links, for a link block
+_MIN_ITEMS = 3
+_HEADLINE_WORDS = (4, 30)
+_TEASER_WORDS = 45
+_RUN_GAP_WORDS = 6
+_NOT_RELATED = frozenset({"nav", "footer", "header"})
+
+
+def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
+    """Indices of blocks in lists of links to other articles ("Related", "More stories", teasers).
+
+    Whatever their markup is called, such lists show runs of links whose text reads as a headline
+    (four words or more, unlike menu items), each perhaps with a date or a teaser under it. Three such
+    links outside the article body, menus and footers make a list; a short heading right above the run
+    is its title.
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    items = gap = 0
+    last_link = False
+
+    def close() -> None:
+        nonlocal run, items, gap
+        while run and gap and run[-1] not in heads:
+            run.pop()  # trailing dates and buttons belong to what follows
+            gap -= 1
+        if items >= _MIN_ITEMS and items >= 0.4 * len(run):
+            first = run[0]
+            if first > 0 and _is_list_title(segs[first - 1], judged):
+                run.insert(0, first - 1)
+            out.update(run)
+        run, items, gap = [], 0, 0
+
+    heads: set[int] = set()
+    for s in segs:
+        if judged.main[s.index] or any(f.incom or f.cat in _NOT_RELATED for f in s.frames):
+            close()
+            last_link = False
+            continue
+        words = len(_WORD.findall(s.text))
+        linked = s.link_chars >= _LINKED * len(s.text)
+        if linked and _HEADLINE_WORDS[0] <= words <= _HEADLINE_WORDS[1]:
+            run.append(s.index)
+            heads.add(s.index)
+            items += 1
+            gap = 0
+            last_link = True
+        elif run and last_link and not linked and _RUN_GAP_WORDS < words <= _TEASER_WORDS:
+            run.append(s.index)  # the teaser under a headline link
+            heads.add(s.index)
+            last_link = False
+        elif run and words <= _RUN_GAP_WORDS and gap < 2:
+            run.append(s.index)  # a date, a source, a "more" link between items
+            gap += 1
+        else:
+            close()
+            last_link = False
+    close()
+    return frozenset(out)
+
+
+def _is_list_title(seg: Seg, judged: Judgement) -> bool:
+    """A short heading above a link list ("Related articles", "Mehr zum Thema")."""
+    return (
+        not judged.main[seg.index]
+        and seg.link_chars < 0.5 * len(seg.text)
+        and 1 <= len(_WORD.findall(seg.text)) <= 5
+        and (seg.tag in ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "li"))
+    )
