@@ -96,6 +96,7 @@ def category(tag: str, sig: str) -> str | None:
 # Parsing
 # ---------------------------------------------------------------------------------------------------
 
+_COMMENT_TYPE = re.compile(r"schema\.org/(?:Comment|UserComments)\b", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Leading XML declarations, however written (several, without the closing "?", after a BOM or spaces, or
 # cut off): lxml refuses a str that starts with one naming an encoding, and our text is decoded already.
@@ -370,6 +371,10 @@ def segments(root: etree._Element, *, noscript: bool = False) -> list[Seg]:
                 if role is not None:
                     cat = _REGION_OF_ROLE.get(role.lower(), cat)
                 itemprop = el.get("itemprop")
+                itemtype = el.get("itemtype")
+                schema_comment = itemtype is not None and _COMMENT_TYPE.search(itemtype) is not None
+                if schema_comment or (itemprop is not None and itemprop.lower() in ("comment", "comments")):
+                    cat = "comments"  # schema.org Comment / UserComments, whatever the classes say
                 hint = 0
                 if itemprop is not None and itemprop.lower() in _BODY_ITEMPROPS:
                     hint = 2
@@ -387,7 +392,9 @@ def segments(root: etree._Element, *, noscript: bool = False) -> list[Seg]:
                 incom = cat == "comments" or (parent is not None and parent.incom)
                 citem = cchildren = False
                 cdepth = -1
-                if sig and incom:
+                if schema_comment:
+                    citem = True
+                elif sig and incom:
                     toks = sig.split()
                     citem = any(t in _COMMENT_ITEM or _COMMENT_ID.match(t) is not None for t in toks)
                     cchildren = any(t in _COMMENT_CHILDREN for t in toks)
