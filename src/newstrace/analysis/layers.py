@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ..model import Block, Comment, Credit, Document, Layer
+from ..model import Credit, Document, Layer
 from ..pipeline import stage
+from . import text_lines as tl
 from .credits import parse_credit, parse_dateline
+from .headline import choose_html_headline
+from .text_body import text_zones
+from .text_headline import choose_headline
+from .threads import COMMENTS_CLOSED, thread_comments
+from .units import Unit as _Unit
+from .units import units_from_blocks, units_from_text
 
 # ---------------------------------------------------------------------------------------------------
 # Line shapes and vocabulary (generic: nothing here names a site, a person or a story)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_SENTENCE_END = re.compile(r"""[.!?…]['"”’)\]]*$""")
-_NUMBERED = re.compile(r"(\d{1,4})[.)]\s+(?=\S)")
-_BULLET = re.compile(r"[•◦▪‣●○■□➤►»›·\-–—*]\s+(?=\S)")
+_SENTENCE_END = tl.SENTENCE_END
 _EDITOR_NOTE = re.compile(
     r"""^[\[(]?\s*(?:editor['’]?s?['’]?|ed\.|publisher['’]?s?['’]?|author['’]?s?['’]?)\s*note\b"""
     r"""|^\[?\s*update\s*:""",
@@ -37,43 +41,7 @@ _BYLINE = re.compile(
 )
 # A reporter's name alone on a line in capitals, as wire pages print bylines ("JANIE HAR").
 _UPPER_NAME = re.compile(r"^[A-Z][A-Z'’.-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Z'’-]+){1,2}$")
-_COMMENTS_CLOSED = re.compile(
-    r"^(?:comments?\s+(?:are|is)\s+(?:now\s+)?closed|comments?\s+closed|commenting\s+(?:is\s+)?"
-    r"(?:closed|disabled)|comments?\s+for\s+this\s+\w+\s+(?:are|is)\s+(?:now\s+)?closed)\b",
-    re.I,
-)
-_COMMENTS_HEADER = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|join the discussion|"
-    r"leave a (?:reply|comment)|what do you think\??)\s*(?:\(\d+\))?\s*:?$",
-    re.I,
-)
-_COMMENT_UI = re.compile(
-    r"^(?:view|show|load|hide|see|read)\s+(?:all\s+|more\s+|\d+\s+)?(?:comments?|replies|responses)\b.{0,20}$|"
-    r"^(?:reply|report|flag|like|share|post (?:a )?comment|add (?:a )?comment|sign in|log in|"
-    r"leave a (?:reply|comment)|cancel reply)\b.{0,30}$",
-    re.I,
-)
-_COMMENT_AUTHOR = re.compile(
-    r"^([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\([^()\n]{1,40}\))?)"
-    r"\s+(?:on\s+[^\n]{4,40}?\s+)?(?:says|said|wrote|writes)\s*:",
-    re.U,
-)
-_RELATED = re.compile(
-    r"^(?:read more|read also|also read|related(?: articles?| stories| coverage)?|see also|more on this|"
-    r"recommended|you may also like|more from|watch|listen)\b\s*[:\-–—|]",
-    re.I,
-)
-# Anchored on a word boundary (or ©) so the engine skips most positions fast: it runs on every unit.
-_BOILERPLATE = re.compile(
-    r"©|\b(?:copyright|all rights reserved|rights reserved|disclaimer|terms of (?:use|service)|"
-    r"privacy policy|cookies?\b|subscribe\b|newsletter|sign up\b|log ?in\b|follow us|share this|share on|"
-    r"comment policy|"
-    r"policy notice|advertis|sponsored|content herein|owned by (?:the )?authors?|"
-    r"views (?:of|expressed)|opinions expressed|expressed opinions|not necessarily (?:reflect|the views)|"
-    r"responsibility of|reproduction|republish|click here|read full|tags?:|filed under|categories:|"
-    r"skip to\b|main menu\b)",
-    re.I,
-)
+_RELATED = tl.RELATED_LEAD
 _PHOTO = re.compile(r"\b(?:photo|image|picture|getty|shutterstock|file photo|video)\b", re.I)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -89,19 +57,9 @@ _DATE_TOKEN = re.compile(
 _HAS_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
 
 
-def _words(s: str) -> int:
-    return len(_WORD.findall(s))
-
-
-def _is_prose(s: str) -> bool:
-    """A sentence-like paragraph: enough words and sentence punctuation."""
-    n = _words(s)
-    return (n >= 12 and bool(_SENTENCE_END.search(s))) or n >= 30
-
-
-def _is_title_like(s: str) -> bool:
-    n = _words(s)
-    return 1 <= n <= 30 and (not _SENTENCE_END.search(s) or s.rstrip().endswith(("?", "!")) or n <= 12)
+_words = tl.words
+_is_prose = tl.is_prose
+_is_title_like = tl.is_title_like
 
 
 def _byline_author(s: str) -> str:
@@ -129,197 +87,20 @@ def _in_main(u: _Unit) -> bool:
     return u.block is not None and u.block.main
 
 
-_SHARE = re.compile(
-    r"(?:\b(?:facebook|twitter|linkedin|reddit|pinterest|whatsapp|telegram|email|e-mail|print|share|tweet|"
-    r"flipboard|copy link|comments?)\b[\W_]*){3,}",
-    re.I,
-)
-
-
-def _is_nav_like(s: str) -> bool:
-    """Menus, share bars and footers: several short items joined by separators, or share buttons."""
-    if len(s) > 400:
-        return False
-    m = _SHARE.search(s)
-    if m is not None and m.end() - m.start() >= 0.6 * len(s):
-        return True
-    parts = [p.strip() for p in re.split(r"\s+[-|•·/]\s+|\s*\|\s*", s) if p.strip()]
-    if len(parts) < 3:
-        return False
-    return all(_words(p) <= 5 and p[:1].isupper() for p in parts)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Units
-
-
-@dataclass
-class _Unit:
-    start: int
-    end: int
-    text: str
-    indent: int = 0
-    gap: int = 1  # blank lines before the unit (text input)
-    block: Block | None = None
-    kind: str | None = None
-    outlet: str | None = None
-    author: str | None = None
-    comment: int | None = None
-    split: tuple[int, str, str | None] | None = None  # (offset, kind of the head, outlet of the head)
-
-
-def _units_from_text(text: str) -> list[_Unit]:
-    units: list[_Unit] = []
-    prev_end = 0
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        indent = len(line) - len(line.lstrip())
-        start = m.start() + indent
-        end = start + len(stripped)
-        gap = max(0, text.count("\n", prev_end, start) - 1) if units else 1
-        units.append(_Unit(start, end, stripped, indent, gap))
-        prev_end = end
-    return units
-
-
-def _units_from_blocks(text: str, blocks: Sequence[Block]) -> list[_Unit]:
-    units: list[_Unit] = []
-    for b in blocks:
-        raw = text[b.start : b.end]
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        start = b.start + (len(raw) - len(raw.lstrip()))
-        units.append(_Unit(start, start + len(stripped), stripped, 0, 1, b))
-    return units
-
-
-# ---------------------------------------------------------------------------------------------------
-# Comment threads
-
-
-def _numbered_chain(units: Sequence[_Unit], lo: int) -> list[int]:
-    """Indices of the longest run of list items numbered 1, 2, 3 … at one indent from ``lo`` on."""
-    best: list[int] = []
-    for i in range(lo, len(units)):
-        m = _NUMBERED.match(units[i].text)
-        if not m or m.group(1) != "1":
-            continue
-        chain = [i]
-        expected = 2
-        indent = units[i].indent
-        for j in range(i + 1, len(units)):
-            mj = _NUMBERED.match(units[j].text)
-            if mj and units[j].indent == indent and int(mj.group(1)) == expected:
-                chain.append(j)
-                expected += 1
-            elif units[j].indent < indent:
-                break
-        if len(chain) > len(best):
-            best = chain
-    return best
+_is_nav_like = tl.is_nav_like
 
 
 def _comment_zone(units: Sequence[_Unit], html: bool) -> int | None:
     """Index of the first unit of the reader-comment section, or None."""
     if html:
-        for i, u in enumerate(units):
-            if u.block is not None and u.block.region == "comments":
+        # Comment counts and "Comments" links sit in page headers, above the article: the section
+        # starts at the first comment block from the article's first body block on.
+        start = next((i for i, u in enumerate(units) if u.block is not None and u.block.main), 0)
+        for i in range(start, len(units)):
+            b = units[i].block
+            if b is not None and b.region == "comments":
                 return i
-        return None
-    header = next((i for i, u in enumerate(units) if _COMMENTS_HEADER.match(u.text)), None)
-    closed = next((i for i, u in enumerate(units) if _COMMENTS_CLOSED.match(u.text)), None)
-    chain = _numbered_chain(units, 0 if header is None else header)
-    if chain:
-        first = chain[0]
-        strong = len(chain) >= 3 and (units[first].indent > 0 or closed is not None and closed > first)
-        if strong or header is not None and len(chain) >= 2:
-            if header is not None and header < first:
-                return header
-            return first
-    if header is not None and header + 1 < len(units):
-        return header
     return None
-
-
-def _thread_comments(units: list[_Unit], lo: int, hi: int, html: bool) -> list[Comment]:
-    """Give every unit in ``units[lo:hi]`` to a comment; return the comments with their parents.
-
-    Text pages thread by markers and indentation: a numbered item opens a top-level comment, a bullet
-    opens a reply to the comment it hangs under, and an unmarked paragraph indented deeper than the
-    comment just opened continues it. HTML pages thread by the depth the reader found.
-    """
-    comments: list[Comment] = []
-    spans: dict[int, list[int]] = {}  # comment id -> [start, end]
-    # open comments, innermost last: (indent or depth, comment id, opened by a bullet)
-    stack: list[tuple[int, int, bool]] = []
-    last_group: int | None = None
-    top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
-
-    def open_comment(u: _Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
-        cid = len(comments) + 1
-        marker = _NUMBERED.match(u.text) or _BULLET.match(u.text)
-        author_m = _COMMENT_AUTHOR.match(u.text[marker.end() :] if marker else u.text)
-        comments.append(Comment(cid, parent, number, author_m.group(1) if author_m else None, u.start, u.end))
-        spans[cid] = [u.start, u.end]
-        stack.append((level, cid, bullet))
-        u.kind, u.comment = "comment", cid
-
-    def continue_last(u: _Unit) -> None:
-        cid = len(comments)
-        spans[cid][1] = u.end
-        u.kind, u.comment = "comment", cid
-
-    for i in range(lo, hi):
-        u = units[i]
-        if _COMMENTS_CLOSED.match(u.text):
-            u.kind = "comments_closed"
-            continue
-        if _COMMENTS_HEADER.match(u.text) and not comments:
-            u.kind = "boilerplate"
-            continue
-        if html and u.block is not None:
-            if u.block.region != "comments":
-                continue
-            if _COMMENT_UI.match(u.text):
-                u.kind = "boilerplate"
-                continue
-            level = u.block.depth
-            if u.block.group is not None and u.block.group == last_group and comments:
-                continue_last(u)
-                continue
-            last_group = u.block.group
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            open_comment(u, level, None, stack[-1][1] if stack else None, False)
-            continue
-        numbered = _NUMBERED.match(u.text)
-        bullet = _BULLET.match(u.text)
-        if numbered and (top_indent is None and not comments or u.indent == top_indent):
-            top_indent = u.indent
-            stack.clear()
-            open_comment(u, u.indent, numbered.group(1), None, False)
-            continue
-        if bullet and (stack or top_indent is None):
-            while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and stack[-1][2])):
-                stack.pop()
-            open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
-            continue
-        while stack and stack[-1][0] >= u.indent:
-            stack.pop()
-        if stack and stack[-1][1] == len(comments):
-            continue_last(u)
-        elif top_indent is None:
-            # Header-led sections: every paragraph that is not a continuation is a comment.
-            open_comment(u, u.indent, None, stack[-1][1] if stack else None, False)
-        else:
-            u.kind = "boilerplate"
-    return [
-        Comment(c.id, c.parent, c.number, c.author, spans[c.id][0], spans[c.id][1]) for c in comments
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -411,6 +192,29 @@ def _find_headline(units: list[_Unit], title: str | None, html: bool) -> int | N
     return None
 
 
+def _text_headline(units: list[_Unit], title: str | None, span: tuple[int, int] | None) -> int | None:
+    """The headline of a text page: see ``text_headline``."""
+    start = span[0] if span is not None else len(units)
+    return choose_headline([u.text for u in units], [u.kind is None for u in units], start, title)
+
+
+def _mark_html_headline(units: list[_Unit], hi: int, title: str | None, url: str | None) -> int | None:
+    """The headline of an HTML page from its own titles (see ``headline``); marked before the hints."""
+    titles = [title] if title else []
+    titles += [u.text for u in units[:hi] if u.block is not None and u.block.tag == "title"][:1]
+    choice = choose_html_headline([u.text for u in units], [u.block for u in units], titles, hi, url)
+    if choice is None:
+        return None
+    u = units[choice.index]
+    if choice.cut is None:
+        u.kind = "headline"
+    elif choice.head_is_site:
+        u.kind, u.split = "headline", (u.start + choice.cut, "boilerplate", None)
+    else:
+        u.kind, u.split = "boilerplate", (u.start + choice.cut, "headline", None)
+    return choice.index
+
+
 def _apply_hints(units: list[_Unit]) -> None:
     """Kinds the HTML structure already tells."""
     for u in units:
@@ -426,8 +230,8 @@ def _apply_hints(units: list[_Unit]) -> None:
             u.kind, u.author = "byline", _byline_author(bm.group(1) if bm else u.text)
         elif b.region == "related":
             u.kind = "related"
-        elif b.region in ("nav", "footer", "aside"):
-            u.kind = "boilerplate"
+        elif b.region in ("nav", "footer", "aside", "comments"):
+            u.kind = "boilerplate"  # (comment blocks above the article: counts, "Comments" links)
         elif b.main and not (_is_date_line(u.text) or _RELATED.match(u.text) or _EDITOR_NOTE.match(u.text)):
             u.kind = "section_heading" if b.tag in ("h2", "h3", "h4", "h5", "h6") else "body"
 
@@ -437,24 +241,30 @@ def assign_layers(doc: Document) -> Document:
     """Tile the page with layers and thread its comments."""
     text = doc.text
     html = bool(doc.blocks)
-    units = _units_from_blocks(text, doc.blocks) if html else _units_from_text(text)
+    units = units_from_blocks(text, doc.blocks) if html else units_from_text(text)
     if not units:
         return doc.with_annotations("layers", layers=(), comments=())
     n = len(units)
 
-    # 1. Reader comments at the end of the page.
-    zone = _comment_zone(units, html)
+    # 1. Reader comments at the end of the page (text: after the run of lines that is the article).
+    span: tuple[int, int] | None = None
+    if html:
+        zone = _comment_zone(units, html)
+    else:
+        zone, span = text_zones(units)
     hi = n if zone is None else zone
-    comments = _thread_comments(units, zone, n, html) if zone is not None else []
+    comments = thread_comments(units, zone, n, html) if zone is not None else []
     for u in units[hi:]:
         if u.kind is None:  # page furniture after the comments (share buttons, footers)
             u.kind = "body" if _in_main(u) else "boilerplate"
     for u in units[:hi]:
-        if _COMMENTS_CLOSED.match(u.text):
+        if COMMENTS_CLOSED.match(u.text):
             u.kind = "comments_closed"
 
     has_main = html and any(u.block is not None and u.block.main for u in units[:hi])
+    html_headline: int | None = None
     if html:
+        html_headline = _mark_html_headline(units, hi, doc.title, doc.url)
         _apply_hints(units[:hi])
 
     # 2. Credits: whole credit lines, and credited datelines at the head of a paragraph.
@@ -488,9 +298,13 @@ def assign_layers(doc: Document) -> Document:
 
     # 3. Editor's notes, headline, and the header zone before the first prose paragraph.
     _mark_editor_notes(units, hi)
-    headline = _find_headline(units[:hi], doc.title, html)
-    if headline is not None:
+    headline = html_headline if html else _text_headline(units[:hi], doc.title, span)
+    if headline is not None and not html:
         units[headline].kind = "headline"
+    head_block = units[headline].block if headline is not None else None
+    if head_block is not None and head_block.tag == "title":
+        headline = None  # the <title> stands in for a headline the page does not show
+    if headline is not None:
         # A heading right under the headline, before any prose, is its subheadline (HTML: the
         # extractor may have counted it into the main text as a section heading).
         nxt = headline + 1
@@ -498,17 +312,13 @@ def assign_layers(doc: Document) -> Document:
                 and not _is_prose(units[nxt].text) and units[nxt].kind in (None, "section_heading"):
             units[nxt].kind = "subheadline"
     main_idx = [i for i in range(hi) if _in_main(units[i])]
-    if has_main:
-        body_start = main_idx[0]
-    else:
-        body_start = next(
-            (i for i in range(hi) if units[i].kind in (None, "body") and _is_prose(units[i].text)), hi
-        )
+    body_start = main_idx[0] if has_main else span[0] if span is not None else hi
     _mark_repeats(units, 0, hi)
 
     # 4. The trailer between the last body paragraph and the comments: disclaimers and footers.
     body_end = main_idx[-1] + 1 if has_main else hi
-    for i in range(hi - 1 if not has_main else -1, body_start - 1, -1):
+    last = -1 if has_main else (span[1] if span is not None else hi) - 1
+    for i in range(last, body_start - 1, -1):
         u = units[i]
         if u.kind in ("credit", "comments_closed", "caption", "related"):
             continue
@@ -517,7 +327,7 @@ def assign_layers(doc: Document) -> Document:
         if u.kind is None and _RELATED.match(u.text):
             u.kind = "related"
             continue
-        if _BOILERPLATE.search(u.text) or _is_nav_like(u.text) or not _is_prose(u.text):
+        if tl.is_boilerplate(u.text) or _is_nav_like(u.text) or not _is_prose(u.text):
             if u.kind is None or not has_main:
                 u.kind = "boilerplate"
             continue
@@ -531,7 +341,7 @@ def assign_layers(doc: Document) -> Document:
         if u.kind is not None:
             continue
         t = u.text
-        if _COMMENTS_CLOSED.match(t):
+        if COMMENTS_CLOSED.match(t):
             u.kind = "comments_closed"
         elif _RELATED.match(t):
             u.kind = "related"
@@ -541,7 +351,7 @@ def assign_layers(doc: Document) -> Document:
             u.kind, u.author = "byline", _byline_author(bm.group(1))
         elif i < body_start and _UPPER_NAME.match(t):
             u.kind, u.author = "byline", t.title()
-        elif (_words(t) <= 12 and _BOILERPLATE.search(t)) or _is_nav_like(t):
+        elif (_words(t) <= 12 and tl.is_boilerplate(t)) or _is_nav_like(t):
             u.kind = "boilerplate"
         elif i < body_start:
             after_headline = headline is None or i > headline

@@ -1,0 +1,77 @@
+"""Where the article runs on a text page: the stretch of lines densest in prose.
+
+A rendered page is menus, teasers and footers around one article. Every line gets a value (prose
+earns its length, menu items, buttons and notices cost) and the article is the run of lines with the
+greatest total (a maximum-sum segment), so short interruptions inside it ("Advertisement", a pull
+quote, a "Read more" link) stay in while the lists around it stay out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import text_lines as tl
+from .threads import text_comment_zone
+from .units import Unit
+
+PROSE_CAP = 80  # one very long line should not outweigh the article
+ITEM_COST = 3.0  # a list item, menu entry or button
+SHORT_COST = 1.0  # any other short line (a heading, a label)
+
+
+def line_value(s: str, marked: bool) -> float:
+    """What a line adds to the article (positive) or costs it (negative)."""
+    n = tl.words(s)
+    if tl.is_furniture(s) or tl.is_share(s) or tl.is_comment_ui(s) or tl.is_cookie_notice(s):
+        return -ITEM_COST
+    if tl.is_nav_like(s) or tl.is_newsletter(s) or (n <= 12 and tl.is_boilerplate(s)):
+        return -ITEM_COST
+    if tl.is_prose(s):
+        if tl.is_boilerplate(s):
+            return -ITEM_COST
+        return float(min(n, PROSE_CAP))
+    if tl.is_sentence(s):
+        return n / 2
+    if marked:
+        return -ITEM_COST
+    return -SHORT_COST
+
+
+def body_span(units: Sequence[Unit], lo: int, hi: int) -> tuple[int, int] | None:
+    """The half-open index range ``[start, end)`` of the best run of lines in ``units[lo:hi]``."""
+    best = 0.0
+    best_span: tuple[int, int] | None = None
+    run = 0.0
+    run_start = lo
+    for i in range(lo, hi):
+        u = units[i]
+        v = line_value(u.text, tl.has_marker(u.text))
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += v
+        if run > best:
+            best, best_span = run, (run_start, i + 1)
+    return best_span
+
+
+def text_zones(units: Sequence[Unit]) -> tuple[int | None, tuple[int, int] | None]:
+    """The first unit of the comment section and the article's span.
+
+    Comments are looked for only past the middle of the article (by weight): comment counts and
+    "Comment" buttons sit in share bars above it, and numbered lists inside it are not comments.
+    """
+    span = body_span(units, 0, len(units))
+    lo = mid = 0
+    if span is not None:
+        values = [max(0.0, line_value(u.text, tl.has_marker(u.text))) for u in units[span[0] : span[1]]]
+        total, run = sum(values), 0.0
+        lo = mid = span[0]
+        for k, v in enumerate(values):
+            run += v
+            if run >= total / 2:
+                mid = span[0] + k + 1
+                break
+    zone = text_comment_zone(units, lo, mid)
+    if zone is not None and span is not None and zone < span[1]:
+        span = body_span(units, 0, zone)
+    return zone, span

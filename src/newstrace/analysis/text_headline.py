@@ -1,0 +1,115 @@
+"""Which line of a text page is its headline.
+
+A rendered page shows its headline once or twice among menus and teasers: after the section labels,
+before the standfirst, byline and date, and often first as the page's title with the site's name
+appended ("Headline | Site", the first line of many renderings) or cut short in a breadcrumb
+("Headline…"). Each candidate line before the article earns points for these signs; the record's own
+title, when it has one, outweighs them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from . import text_lines as tl
+
+_WINDOW = 120  # lines before the article's first paragraph that may hold the headline
+_NEAR = 15  # of which lines of text (not buttons, menus or dates)
+_BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|от)\s+\S", re.I)
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
+_URLISH = re.compile(r"https?://|www\.|\.\w{2,4}/")
+
+
+def _fold(s: str) -> str:
+    return " ".join(tl.WORD.findall(s)).casefold()
+
+
+def is_credit_line(s: str) -> bool:
+    """A byline or date stamp (what follows a headline)."""
+    t = tl.strip_marker(s)
+    return bool(_BYLINE_LEAD.match(t) and tl.words(t) <= 14) or (tl.words(t) <= 16 and tl.has_date(t))
+
+
+def _candidate(s: str) -> bool:
+    if tl.has_marker(s) or _URLISH.search(s) or s.rstrip().endswith(":"):
+        return False
+    n = tl.words(s)
+    if n < 2 or n > 30 or not tl.is_title_like(s):
+        return False
+    return not (
+        tl.is_furniture(s) or tl.is_share(s) or tl.is_nav_like(s) or tl.is_boilerplate(s)
+        or tl.is_related_header(s) or tl.is_comment_header(s) or tl.is_cookie_notice(s)
+        or is_credit_line(s)
+    )
+
+
+def _furniture_line(s: str) -> bool:
+    return (
+        tl.has_marker(s) or tl.is_furniture(s) or tl.is_share(s) or tl.is_nav_like(s) or is_credit_line(s)
+        or tl.is_boilerplate(s) or _URLISH.search(s) is not None or tl.words(s) <= 2
+    )
+
+
+def _title_match(s: str, title: str) -> float:
+    """How well a line repeats the record's title (1 exact, less for a part of it)."""
+    a, b = _fold(s), _fold(title)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if b.startswith(a) or b.endswith(a) or a in b:
+        return 0.6 + 0.4 * len(a) / len(b) if len(a) > 12 else 0.0
+    return 0.0
+
+
+def choose_headline(
+    texts: Sequence[str], free: Sequence[bool], body_start: int, title: str | None
+) -> int | None:
+    """Index of the headline line among ``texts[:body_start + 2]`` (``free``: not yet given a kind)."""
+    lo = max(0, body_start - _WINDOW)
+    hi = min(len(texts), body_start + 2)
+    folded = [_fold(t) for t in texts[:hi]]
+    # How many lines of text (not buttons, menus, bylines or dates) lie between a line and the article.
+    plain = [not _furniture_line(t) for t in texts[:hi]]
+    between = [0] * hi
+    for i in range(min(body_start, hi) - 2, -1, -1):
+        between[i] = between[i + 1] + plain[i + 1]
+    best: tuple[float, int] | None = None
+    for i in range(lo, hi):
+        s = texts[i]
+        if not free[i]:
+            continue
+        if title:
+            m = _title_match(s, title)
+            if m > 0:
+                score = 10.0 * m - 0.01 * i
+                if best is None or score > best[0]:
+                    best = (score, i)
+                continue
+        if not _candidate(s) or between[i] > _NEAR:
+            continue
+        f = folded[i]
+        score = min(tl.words(s), 12) / 12
+        # Repeated from the title line ("Headline | Site") or a truncated breadcrumb ("Headline…").
+        if len(f) > 12 and any(
+            j != i and (folded[j].startswith(f) and len(folded[j]) > len(f)
+                        or (_ELLIPSIS.search(texts[j]) and len(folded[j]) > 8 and f.startswith(folded[j])))
+            for j in range(hi)
+        ):
+            score += 3.0
+        if any(is_credit_line(texts[k]) for k in range(i + 1, min(hi, i + 5))):
+            score += 2.0
+        if i == 0:
+            score += 1.0
+        if tl.SENTENCE_END.search(s) and not s.rstrip().endswith(("?", "!")):
+            score -= 1.0
+        score -= 0.1 * between[i]
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is not None:
+        return best[1]
+    first = next((i for i in range(len(texts)) if free[i]), None)
+    if first is not None and tl.is_title_like(texts[first]):
+        return first
+    return None

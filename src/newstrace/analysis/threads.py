@@ -1,0 +1,180 @@
+"""Reader comments: where the comment section starts and which comment answers which.
+
+Text pages show comments by markers (a "3 Comments" header, numbered items, "X says:", "Reply"
+buttons, "Comments are closed.") and by indentation; HTML pages by the region and depth the reader
+found. A numbered list alone is not a comment section (articles and "most read" boxes number things
+too): it needs a header before it, "closed" after it, or comment markers on its items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..model import Comment
+from . import text_lines as tl
+from .units import Unit
+
+COMMENTS_CLOSED = re.compile(
+    r"^(?:comments?\s+(?:are|is)\s+(?:now\s+)?closed|comments?\s+closed|commenting\s+(?:is\s+)?"
+    r"(?:closed|disabled)|comments?\s+for\s+this\s+\w+\s+(?:are|is)\s+(?:now\s+)?closed)\b",
+    re.I,
+)
+_COMMENTS_HEADER = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|join the discussion|"
+    r"leave a (?:reply|comment)|what do you think\??)\s*(?:\(\d+\))?\s*:?$",
+    re.I,
+)
+COMMENT_AUTHOR = re.compile(
+    r"^([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*\([^()\n]{1,40}\))?)"
+    r"\s+(?:on\s+[^\n]{4,40}?\s+)?(?:says|said|wrote|writes)\s*:",
+    re.U,
+)
+_NUMBERED = tl.NUMBERED
+_BULLET = tl.BULLET
+
+
+def is_comments_header(s: str) -> bool:
+    """ "3 Comments", "Leave a Reply": not a list item (menus and share bars list "Comments")."""
+    return _COMMENTS_HEADER.match(s) is not None or (not tl.has_marker(s) and tl.is_comment_header(s))
+
+
+def _numbered_chain(units: Sequence[Unit], lo: int) -> list[int]:
+    """Indices of the longest run of list items numbered 1, 2, 3 … at one indent from ``lo`` on."""
+    best: list[int] = []
+    for i in range(lo, len(units)):
+        m = _NUMBERED.match(units[i].text)
+        if not m or m.group(1) != "1":
+            continue
+        chain = [i]
+        expected = 2
+        indent = units[i].indent
+        for j in range(i + 1, len(units)):
+            mj = _NUMBERED.match(units[j].text)
+            if mj and units[j].indent == indent and int(mj.group(1)) == expected:
+                chain.append(j)
+                expected += 1
+            elif units[j].indent < indent:
+                break
+        if len(chain) > len(best):
+            best = chain
+    return best
+
+
+def _marked(u: Unit) -> bool:
+    """A line that shows a comment: "Name says:" or a Reply button."""
+    t = u.text
+    m = _NUMBERED.match(t) or _BULLET.match(t)
+    return COMMENT_AUTHOR.match(t[m.end() :] if m else t) is not None
+
+
+def text_comment_zone(units: Sequence[Unit], lo: int = 0, header_lo: int = 0) -> int | None:
+    """Index of the first unit of the reader-comment section of a text page, or None.
+
+    Marked comments are looked for from ``lo`` on, a bare header from ``header_lo`` on.
+    """
+    first = max(lo, header_lo)
+    header = next((i for i in range(first, len(units)) if is_comments_header(units[i].text)), None)
+    closed = next((i for i in range(lo, len(units)) if COMMENTS_CLOSED.match(units[i].text)), None)
+    chain = _numbered_chain(units, lo if header is None else header)
+    if chain:
+        first = chain[0]
+        marked = sum(_marked(units[i]) for i in chain)
+        strong = len(chain) >= 3 and (closed is not None and closed > first or marked >= 2)
+        if strong or header is not None and len(chain) >= 2:
+            if header is not None and header < first:
+                return header
+            return first
+    if header is not None and header + 1 < len(units):
+        return header
+    marks = [i for i in range(lo, len(units)) if _marked(units[i])]
+    if len(marks) >= 2:
+        return marks[0]
+    return None
+
+
+def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Comment]:
+    """Give every unit in ``units[lo:hi]`` to a comment; return the comments with their parents.
+
+    Text pages thread by markers and indentation: a numbered item opens a top-level comment, a bullet
+    opens a reply to the comment it hangs under, and an unmarked paragraph indented deeper than the
+    comment just opened continues it. HTML pages thread by the depth the reader found.
+    """
+    comments: list[Comment] = []
+    spans: dict[int, list[int]] = {}  # comment id -> [start, end]
+    # open comments, innermost last: (indent or depth, comment id, opened by a bullet)
+    stack: list[tuple[int, int, bool]] = []
+    last_group: int | None = None
+    top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
+
+    def open_comment(u: Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
+        cid = len(comments) + 1
+        marker = _NUMBERED.match(u.text) or _BULLET.match(u.text)
+        author_m = COMMENT_AUTHOR.match(u.text[marker.end() :] if marker else u.text)
+        comments.append(Comment(cid, parent, number, author_m.group(1) if author_m else None, u.start, u.end))
+        spans[cid] = [u.start, u.end]
+        stack.append((level, cid, bullet))
+        u.kind, u.comment = "comment", cid
+
+    def continue_last(u: Unit) -> None:
+        cid = len(comments)
+        spans[cid][1] = u.end
+        u.kind, u.comment = "comment", cid
+
+    for i in range(lo, hi):
+        u = units[i]
+        if COMMENTS_CLOSED.match(u.text):
+            u.kind = "comments_closed"
+            continue
+        if is_comments_header(u.text) and not comments:
+            u.kind = "boilerplate"
+            continue
+        if html and u.block is not None:
+            if u.block.region != "comments":
+                continue
+            if tl.is_comment_ui(u.text):
+                u.kind = "boilerplate"
+                continue
+            level = u.block.depth
+            if u.block.group is not None and u.block.group == last_group and comments:
+                continue_last(u)
+                continue
+            last_group = u.block.group
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            open_comment(u, level, None, stack[-1][1] if stack else None, False)
+            continue
+        if not html and _furniture(u.text):
+            u.kind = "boilerplate"
+            continue
+        numbered = _NUMBERED.match(u.text)
+        bullet = _BULLET.match(u.text)
+        if numbered and (top_indent is None and not comments or u.indent == top_indent):
+            top_indent = u.indent
+            stack.clear()
+            open_comment(u, u.indent, numbered.group(1), None, False)
+            continue
+        if bullet and (stack or top_indent is None):
+            while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and stack[-1][2])):
+                stack.pop()
+            open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
+            continue
+        while stack and stack[-1][0] >= u.indent:
+            stack.pop()
+        if stack and stack[-1][1] == len(comments):
+            continue_last(u)
+        elif top_indent is None:
+            # Header-led sections: every paragraph that is not a continuation is a comment.
+            open_comment(u, u.indent, None, stack[-1][1] if stack else None, False)
+        else:
+            u.kind = "boilerplate"
+    return [
+        Comment(c.id, c.parent, c.number, c.author, spans[c.id][0], spans[c.id][1]) for c in comments
+    ]
+
+
+def _furniture(s: str) -> bool:
+    """Buttons and footers inside or after a text comment section (never a comment of their own)."""
+    return tl.is_comment_ui(s) or tl.is_furniture(s) or tl.is_nav_like(s) or (
+        tl.words(s) <= 12 and tl.is_boilerplate(s)
+    )
