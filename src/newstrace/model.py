@@ -112,6 +112,7 @@ class Comment:
     author: str | None
     start: int
     end: int
+    date: str | None = None  # the day the page shows for the comment, "YYYY-MM-DD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,7 @@ class Document:
                     "author": c.author,
                     "start": c.start,
                     "end": c.end,
+                    "date": c.date,
                 }
                 for c in self.comments
             )),

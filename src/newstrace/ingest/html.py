@@ -22,7 +22,7 @@ from .charset import decode_html
 from .dom import parse
 from .main_text import extract_main_text, read_body
 from .page_meta import htmldate, metadata, page_title, url_date
-from .regions import article_ancestors, block_region, related_lists
+from .regions import article_ancestors, block_region, comment_part, related_lists
 
 __all__ = ["decode_html", "extract_main_text", "read_html"]
 
@@ -84,7 +84,8 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
     related = related_lists(segs, judged)
     for s in segs:
         region, depth, group = block_region(s, judged, above, related)
-        put(s.text, s.tag, region, depth, judged.main[s.index], s.line, group)
+        tag = (comment_part(s) or s.tag) if region == "comments" else s.tag
+        put(s.text, tag, region, depth, judged.main[s.index], s.line, group)
     if reading.appended is not None:
         put(reading.appended, "articleBody", "main", 0, True, None, None)
     if not raw and (meta.title or meta.description):

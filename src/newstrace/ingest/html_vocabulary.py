@@ -57,6 +57,8 @@ class Vocabulary:
     wp_post: re.Pattern[str]
     wp_taxonomy: re.Pattern[str]
     published_meta: frozenset[str]
+    comment_author: re.Pattern[str]  # inside one comment: the element naming who wrote it
+    comment_date: re.Pattern[str]  # inside one comment: the element saying when
 
 
 @cache
@@ -85,4 +87,6 @@ def vocabulary() -> Vocabulary:
         wp_post=re.compile(rf"(?:^| )(?:{wp_post}|post-\d+)(?= |$)"),
         wp_taxonomy=re.compile(rf"(?:^| )(?:{wp_taxonomy})-\S*"),
         published_meta=frozenset(raw["published_meta"]),
+        comment_author=_pattern(raw["comment_author"]),
+        comment_date=_pattern(raw["comment_date"]),
     )

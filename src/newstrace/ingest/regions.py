@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from .dom import Frame, Seg
+from .html_vocabulary import vocabulary
 from .main_text import Judgement
 
 REGION_OF_CAT = {
@@ -175,3 +176,23 @@ def _is_list_title(seg: Seg, judged: Judgement) -> bool:
         and 1 <= len(_WORD.findall(seg.text)) <= 5
         and (seg.tag in ("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "li"))
     )
+
+
+def comment_part(seg: Seg) -> str | None:
+    """``"comment-author"`` or ``"comment-date"`` for the block of a comment that names its writer or
+    its time (by the markup inside the comment item: "comment-author vcard", itemprop author,
+    "comment-meta", ``<time>``), else None."""
+    v = vocabulary()
+    inner: list[Frame] = []
+    for f in reversed(seg.frames):
+        if f.citem:
+            break
+        inner.append(f)
+    else:
+        return None  # not inside a comment item
+    for f in inner:
+        if f.cat == "byline" or (f.sig and v.comment_author.search(f.sig)):
+            return "comment-author"
+        if f.cat == "time" or f.tag == "time" or (f.sig and v.comment_date.search(f.sig)):
+            return "comment-date"
+    return None
