@@ -145,6 +145,25 @@ def _unname_articles(paras: list[tuple[Seg, int]]) -> None:
             named[key].cat = None
 
 
+_HEADER_SEGS = 12
+
+
+def _unname_article_header(segs: list[Seg], head: int) -> None:
+    """The header around the headline is the article's own (kicker, standfirst), not the site's header.
+
+    A site header holds navigation; an article's ``<header>`` holds a few blocks: the headline, its
+    teaser paragraph, a byline and a date (which keep their own names).
+    """
+    for f in reversed(segs[head].frames):
+        if f.cat != "header":
+            continue
+        if f.last - f.first < _HEADER_SEGS and not any(
+            _excluded(segs[i], f) in _PAGE_PARTS for i in range(f.first, f.last + 1)
+        ):
+            f.cat = None
+        return
+
+
 def select(segs: list[Seg], title: str | None = None) -> Judgement:
     """Judge which blocks are the article body: find the body's container, then drop boilerplate in it."""
     n = len(segs)
@@ -157,6 +176,9 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
             continue
         paras.append((s, nl))
     _unname_articles(paras)
+    head = _headline(segs, title)
+    if head >= 0:
+        _unname_article_header(segs, head)
     for s, nl in paras:
         w = 1.0 + s.text.count(",") + s.text.count("，") + min(nl / 100.0, 3.0)
         if s.tag == "li":
@@ -188,7 +210,6 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
         while up is not None:
             up.articles += 1
             up = up.parent
-    head = _headline(segs, title)
     first_good_after_head = next((i for i in range(head + 1, n) if good[i] >= 1.0), n) if head >= 0 else n
 
     def score(f: Frame) -> float:
@@ -210,6 +231,7 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     best = max(cands.values(), key=score)
     lo, hi, scope = _extend(segs, best, head, good)
     main = _filter(segs, scope, lo, hi, head, good)
+    _add_twins(segs, best, lo, hi, good, main)
     first, last = lo, hi
     g: Frame | None = best
     for _ in range(6):
@@ -222,9 +244,49 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     return Judgement(main, best, scope, lo, hi, head, first, last)
 
 
-_STOP_CATS = frozenset({"related", "comments", "footer", "nav", "byline"})
+_TWIN_LEVELS = 2
+
+
+def _add_twins(segs: list[Seg], best: Frame, lo: int, hi: int, good: list[float], main: list[bool]) -> None:
+    """Take in the article's other parts: elements built like its container (same tags and names on
+    the container and the levels above it), holding paragraphs, elsewhere on the page.
+
+    Pages that cut an article into sections, tabs or "chunks" repeat one template per part; the walk
+    of ``_extend`` stops at the first ad or box between them.
+    """
+    depth = len(segs[best.first].frames) - 1
+    while depth >= 0 and segs[best.first].frames[depth] is not best:
+        depth -= 1
+    if depth < _TWIN_LEVELS:
+        return
+    chain = segs[best.first].frames[depth - _TWIN_LEVELS + 1 : depth + 1]
+    shape = [(f.tag, f.sig) for f in chain]
+    if not any(sig for _, sig in shape):
+        return  # anonymous <div>s match everything
+    seen: set[int] = {id(best)}
+    for s in segs:
+        if (lo <= s.index <= hi) or good[s.index] < 1.0 or len(s.frames) <= depth:
+            continue
+        f = s.frames[depth]
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        fr = s.frames[depth - _TWIN_LEVELS + 1 : depth + 1]
+        if [(g.tag, g.sig) for g in fr] != shape or f.link_chars > 0.3 * f.chars:
+            continue
+        if any(g.cat is not None and g.cat in _NOT_MAIN_CATS for g in s.frames[: depth + 1]):
+            continue
+        for i in range(f.first, f.last + 1):
+            t = segs[i]
+            if t.tag in _NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or _excluded(t, f) is not None:
+                continue
+            main[i] = True
+
+
+_STOP_CATS = frozenset({"related", "comments", "footer", "nav"})
 _EXTEND_LEVELS = 5
 _PAGE_PARTS = frozenset({"nav", "header", "footer"})
+_PAGE_TAIL = frozenset({"nav", "footer"})
 
 
 def _extend(segs: list[Seg], best: Frame, head: int, good: list[float]) -> tuple[int, int, Frame]:
@@ -240,8 +302,12 @@ def _extend(segs: list[Seg], best: Frame, head: int, good: list[float]) -> tuple
         if p is None or p.tag in ("body", "html") or (p.cat is not None and p.cat in _NOT_MAIN_CATS):
             break
         # a page-level wrapper (it holds the site's menus or footer) is too wide to grow into
-        outside = [*range(p.first, scope.first), *range(scope.last + 1, p.last + 1)]
-        if any(_excluded(segs[i], p) in _PAGE_PARTS for i in outside):
+        # (a "header" after the article is some widget's heading, not the site's header)
+        before = range(p.first, scope.first)
+        after = range(scope.last + 1, p.last + 1)
+        if any(_excluded(segs[i], p) in _PAGE_PARTS for i in before) or any(
+            _excluded(segs[i], p) in _PAGE_TAIL for i in after
+        ):
             break
         scope = p
     if scope is best:
