@@ -232,6 +232,8 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     lo, hi, scope = _extend(segs, best, head, good)
     main = _filter(segs, scope, lo, hi, head, good)
     _add_twins(segs, best, lo, hi, good, main)
+    if 0 <= head < lo:
+        _add_lead(segs, best, head, lo, good, main)
     first, last = lo, hi
     g: Frame | None = best
     for _ in range(6):
@@ -242,6 +244,35 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
             break
         g = g.parent
     return Judgement(main, best, scope, lo, hi, head, first, last)
+
+
+_LEAD_GAP = 8
+_LEAD_CHARS = 80
+_SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "“", "»", "«", ")", "。", "！", "？")
+
+
+def _add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float], main: list[bool]) -> None:
+    """The teaser paragraph between the headline and the body container (a standfirst, an intro box).
+
+    Only inside the element that holds both the headline and the body (an article, not the page), and
+    only paragraphs a few blocks from the headline.
+    """
+    heads = {id(f) for f in segs[head].frames}
+    common: Frame | None = best
+    while common is not None and id(common) not in heads:
+        common = common.parent
+    if common is None or common.tag in ("body", "html"):
+        return
+    for i in range(head + 1, min(lo, head + 1 + _LEAD_GAP)):
+        s = segs[i]
+        if (
+            good[i] >= 1.0
+            and weighted_len(s.text) >= _LEAD_CHARS
+            and s.text.rstrip().endswith(_SENTENCE_ENDS)
+            and s.tag not in _NEVER_MAIN_TAGS
+            and _excluded(s, common) is None
+        ):
+            main[i] = True
 
 
 _TWIN_LEVELS = 2
