@@ -18,9 +18,11 @@ Scores:
   the labelled count, on pages where either is non-zero) and parent accuracy (matched comments whose
   predicted parent is the match of the labelled parent, or both none);
 - body: the share of ``not_body`` snippets found inside body layers (a leak; lower is better), and the
-  share of pages whose labelled first and last body words lie inside body layers.
+  share of pages whose labelled first and last body words lie inside body layers;
+- published: share of dated pages whose ``Document.published`` day equals the labelled date (HTML only in
+  effect: for plain text the anatomy stages set no date; dates in text are found by the language stages).
 
-trafilatura 2.3.1 beside it (HTML only): ``extract_metadata`` title and author, and the comments section
+trafilatura 2.3.1 beside it (HTML only): ``extract_metadata`` title, author and date, and the comments section
 of ``extract(..., include_comments=True, output_format="xml")`` (comment recall only: it has no
 per-comment structure; ``spurious`` counts pages with comments found where the label has none).
 
@@ -140,11 +142,12 @@ class Prediction:
     related: list[str] = field(default_factory=list)
     comments: list[tuple[str, str | None, int | None]] = field(default_factory=list)  # text, author, parent
     body: str = ""
+    published: str | None = None
 
 
 def predict(doc: Document) -> Prediction:
     """The labelled fields as the document's layers and comments give them."""
-    pred = Prediction()
+    pred = Prediction(published=doc.published)
     text = doc.text
     heads = [text[la.start : la.end] for la in doc.layers if la.kind == "headline"]
     pred.headline = " ".join(heads[:1])  # the first headline run is the article's
@@ -213,6 +216,7 @@ def score_page(label: dict[str, Any], pred: Prediction) -> dict[str, Any]:
     s["leak"] = sum(x in body for x in snippets) / len(snippets) if snippets else None
     s["body_start"] = squash(label["body_start"]) in body if label["body_start"] else None
     s["body_end"] = squash(label["body_end"]) in body if label["body_end"] else None
+    s["published"] = (pred.published or "")[:10] == label["published"] if label["published"] else None
     return s
 
 
@@ -224,6 +228,7 @@ def trafilatura_page(label: dict[str, Any], html: str) -> dict[str, Any]:
 
     meta = trafilatura.extract_metadata(html)
     title = (meta.title or "") if meta is not None else ""
+    date = (meta.date or "")[:10] if meta is not None else ""
     author = (meta.author or "") if meta is not None else ""
     xml = trafilatura.extract(html, include_comments=True, output_format="xml") or ""
     comments = ""
@@ -239,6 +244,7 @@ def trafilatura_page(label: dict[str, Any], html: str) -> dict[str, Any]:
         "byline": word_pr(" ".join(label["byline"]), author.replace(";", " "), distinct=True),
         "comments_recall": found / len(gold) if gold else None,
         "spurious": bool(comments.strip()) and not gold,
+        "published": date == label["published"] if label["published"] else None,
     }
 
 
@@ -268,6 +274,7 @@ def summarise(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["not_body_leak"] = share([s["leak"] for s in scores])
     out["body_start_found"] = share([s["body_start"] for s in scores])
     out["body_end_found"] = share([s["body_end"] for s in scores])
+    out["published_acc"] = share([s["published"] for s in scores])
     return out
 
 
@@ -311,7 +318,8 @@ def print_table(results: dict[str, Any]) -> None:
         fo = results[modes[0]]["folds"][f"{k}_f1"]
         row += f"  {fmt(fo['mean'])} ± {fmt(fo['sd'])}"
         print(row)
-    extra = ("comment_count_acc", "comment_parent_acc", "not_body_leak", "body_start_found", "body_end_found")
+    extra = ("comment_count_acc", "comment_parent_acc", "not_body_leak", "body_start_found", "body_end_found",
+             "published_acc")
     for k in extra:
         print(f"{k:<22}" + "".join(f"{fmt(results[m]['all'][k]):>27}" for m in modes))
     if "trafilatura" in results:
@@ -319,7 +327,7 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"\ntrafilatura 2.3.1 (HTML): title P/R/F1 {fmt(t['headline']['p'])} {fmt(t['headline']['r'])} "
               f"{fmt(t['headline']['f1'])}; author {fmt(t['byline']['p'])} {fmt(t['byline']['r'])} "
               f"{fmt(t['byline']['f1'])}; comment recall {fmt(t['comments_recall'])}; "
-              f"pages with spurious comments {t['spurious']}")
+              f"pages with spurious comments {t['spurious']}; date accuracy {fmt(t['published_acc'])}")
         n = results["html"]["all"] if "html" in results else None
         if n is not None:
             print(f"newstrace (HTML) for the same: comment recall {fmt(n['comments']['r'])}; "
@@ -364,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "byline": aggregate([t["byline"] for t in tr]),
             "comments_recall": share([t["comments_recall"] for t in tr]),
             "spurious": sum(t["spurious"] for t in tr),
+            "published_acc": share([t["published"] for t in tr]),
         }
     langs = Counter(lab["lang"] for lab in labels)
     print(f"{len(labels)} labelled pages, {len({lab['host'] for lab in labels})} hosts, "
