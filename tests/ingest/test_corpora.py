@@ -21,8 +21,6 @@ from newstrace.ingest.html import decode_html, read_html
 from newstrace.ingest.text import read_text
 from newstrace.model import Document
 
-inscriptis = pytest.importorskip("inscriptis")
-
 CORPORA = Path(__file__).resolve().parents[1] / "fixtures" / "corpora"
 AEB = CORPORA / "article-extraction-benchmark"
 TEV = CORPORA / "trafilatura-eval"
@@ -76,6 +74,8 @@ def _run(how: str) -> tuple[list[str], list[str]]:
                 doc = pipeline(read_html(raw, doc_id=page_id, source=page_id))
                 text = doc.text
             else:
+                import inscriptis  # type: ignore[import-untyped]
+
                 text = inscriptis.get_text(decode_html(raw, page_id))
                 doc = pipeline(read_text(text, doc_id=page_id, source=page_id))
         except Exception as exc:  # noqa: BLE001 - every failure is collected and reported at once
@@ -88,6 +88,8 @@ def _run(how: str) -> tuple[list[str], list[str]]:
 
 @lru_cache(maxsize=2)
 def run(how: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if how == "text":
+        pytest.importorskip("inscriptis")  # the text rendering needs the dev extra
     errors, empty = _run(how)
     return tuple(errors), tuple(empty)
 
