@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Credit, Document, Layer
+from ..model import Comment, Credit, Document, Layer
 from ..pipeline import stage
 from . import text_lines as tl
 from .credits import parse_credit, parse_dateline
 from .headline import choose_html_headline
+from .html_threads import shows_writer_or_time, thread_html_comments
 from .text_body import text_zones
 from .text_headline import choose_headline
-from .threads import COMMENTS_CLOSED, thread_comments
+from .threads import COMMENTS_CLOSED, text_comment_zone, thread_comments
 from .units import Unit as _Unit
 from .units import units_from_blocks, units_from_text
 
@@ -101,6 +102,30 @@ def _comment_zone(units: Sequence[_Unit], html: bool) -> int | None:
             if b is not None and b.region == "comments":
                 return i
     return None
+
+
+def _unmarked_comment_section(units: Sequence[_Unit]) -> tuple[int, int] | None:
+    """Where an HTML page shows comments its markup does not name ("12 Comments", "Mary says:" …):
+    from a comment header or the first marked comment after the article's last body block, up to the
+    next navigation, footer or link list. Needs two comment-like blocks, so that a lone "Comments"
+    link is not a section, and two blocks that show a writer or a time ("Anna says:", a date)."""
+    mains = [i for i, u in enumerate(units) if u.block is not None and u.block.main]
+    if not mains:
+        return None
+    lo = mains[-1] + 1
+    start = text_comment_zone(units, lo, lo)
+    if start is None:
+        return None
+    end = next(
+        (i for i in range(start + 1, len(units))
+         if (b := units[i].block) is not None and b.region in ("nav", "footer", "related", "aside")),
+        len(units),
+    )
+    substantive = sum(
+        1 for u in units[start + 1 : end] if tl.words(u.text) >= 5 and not tl.is_comment_ui(u.text)
+    )
+    shown = sum(shows_writer_or_time(u.text) for u in units[start:end])
+    return (start, end) if substantive >= 2 and shown >= 2 else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -248,15 +273,22 @@ def assign_layers(doc: Document) -> Document:
 
     # 1. Reader comments at the end of the page (text: after the run of lines that is the article).
     span: tuple[int, int] | None = None
+    comments: list[Comment] = []
     if html:
         zone = _comment_zone(units, html)
+        if zone is not None:
+            comments = thread_html_comments(units, zone, n)
+        elif (found := _unmarked_comment_section(units)) is not None:
+            zone, end = found  # a section the markup does not name: threaded by its text
+            comments = thread_comments(units, zone, end, False)
     else:
         zone, span = text_zones(units)
+        comments = thread_comments(units, zone, n, False) if zone is not None else []
     hi = n if zone is None else zone
-    comments = thread_comments(units, zone, n, html) if zone is not None else []
     for u in units[hi:]:
-        if u.kind is None:  # page furniture after the comments (share buttons, footers)
-            u.kind = "body" if _in_main(u) else "boilerplate"
+        if u.kind is None:  # page furniture after the comments (share buttons, footers, link lists)
+            region = u.block.region if u.block is not None else None
+            u.kind = "related" if region == "related" else "body" if _in_main(u) else "boilerplate"
     for u in units[:hi]:
         if COMMENTS_CLOSED.match(u.text):
             u.kind = "comments_closed"

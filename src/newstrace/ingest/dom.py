@@ -396,7 +396,9 @@ def segments(root: etree._Element, *, noscript: bool = False) -> list[Seg]:
                     citem = True
                 elif sig and incom:
                     toks = sig.split()
-                    citem = any(t in _COMMENT_ITEM or _COMMENT_ID.match(t) is not None for t in toks)
+                    citem = any(t in _COMMENT_ITEM or _COMMENT_ID.match(t) is not None for t in toks) and (
+                        _V.comment_part.search(sig) is None  # "comment-content comment" is a comment's text
+                    )
                     cchildren = any(t in _COMMENT_CHILDREN for t in toks)
                     if "depth-" in sig and (m := _COMMENT_DEPTH.search(sig)) is not None:
                         cdepth = int(m.group(1)) - 1

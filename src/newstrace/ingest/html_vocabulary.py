@@ -59,6 +59,9 @@ class Vocabulary:
     published_meta: frozenset[str]
     comment_author: re.Pattern[str]  # inside one comment: the element naming who wrote it
     comment_date: re.Pattern[str]  # inside one comment: the element saying when
+    comment_part: re.Pattern[str]  # inside one comment: its text, header or actions (not an item)
+    comment_actions: re.Pattern[str]  # inside one comment: its buttons (reply, report, votes)
+    comment_linkback: re.Pattern[str]  # an item that is a pingback/trackback, not a reader's comment
 
 
 @cache
@@ -89,4 +92,7 @@ def vocabulary() -> Vocabulary:
         published_meta=frozenset(raw["published_meta"]),
         comment_author=_pattern(raw["comment_author"]),
         comment_date=_pattern(raw["comment_date"]),
+        comment_part=_pattern(raw["comment_part"]),
+        comment_actions=_pattern(raw["comment_actions"]),
+        comment_linkback=_pattern(raw["comment_linkback"]),
     )

@@ -179,18 +179,23 @@ def _is_list_title(seg: Seg, judged: Judgement) -> bool:
 
 
 def comment_part(seg: Seg) -> str | None:
-    """``"comment-author"`` or ``"comment-date"`` for the block of a comment that names its writer or
-    its time (by the markup inside the comment item: "comment-author vcard", itemprop author,
-    "comment-meta", ``<time>``), else None."""
+    """What a block of one comment shows, by the markup inside the comment item: ``"comment-author"``
+    (its writer: "comment-author vcard", itemprop author), ``"comment-date"`` (its time: "comment-meta",
+    ``<time>``), ``"comment-actions"`` (its buttons: "reply"), ``"comment-linkback"`` (any block of a
+    pingback); else None."""
     v = vocabulary()
     inner: list[Frame] = []
     for f in reversed(seg.frames):
         if f.citem:
+            if f.sig and v.comment_linkback.search(f.sig):
+                return "comment-linkback"
             break
         inner.append(f)
     else:
         return None  # not inside a comment item
     for f in inner:
+        if f.sig and v.comment_actions.search(f.sig):
+            return "comment-actions"
         if f.cat == "byline" or (f.sig and v.comment_author.search(f.sig)):
             return "comment-author"
         if f.cat == "time" or f.tag == "time" or (f.sig and v.comment_date.search(f.sig)):

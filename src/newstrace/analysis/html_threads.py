@@ -1,0 +1,146 @@
+"""Reader comments of an HTML page, threaded by its markup.
+
+The reader marks every block of the comment section (``region == "comments"``), groups the blocks of
+one comment (``group``), gives its nesting level (``depth``) and tags the blocks that name a comment's
+writer and time (``comment-author``, ``comment-date``). A block of the section outside every comment
+(the "12 thoughts on …" header, the reply form, "Load more") is furniture, not a comment, whenever the
+section has comment items at all. Sections without item markup fall back to one comment per block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model import Comment
+from . import text_lines as tl
+from .dates import shown_date
+from .threads import COMMENT_AUTHOR, COMMENTS_CLOSED, is_comments_header
+from .units import Unit
+
+# "Mary says:", "Mary sagt:", "Mary wrote on 3 May:": the name is what comes before the verb.
+_SAYS = re.compile(
+    r"^(.{1,60}?)\s+(?:says|said|wrote|writes|sagt|schreibt|meint|dit|dice|disse|zegt)\b.{0,40}:?\s*$", re.I
+)
+# Where a date may start after a name ("photobix 11. Dezember 2012", "Mathias Autor11. Dezember 2012",
+# "Daniel on August 5, 2019"), and the joining words left before it.
+_DATE_START = re.compile(r"(?:(?<=\s)|(?<=[^\W\d_]))(?=\d|[^\W\d_]+\.?\s+\d)")
+_JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the))+\s*$|[\s,|·•–—-]+$", re.I)
+_FORM_TAGS = frozenset({"label", "button", "input", "textarea", "legend", "option"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_AUTHOR_WORDS = 6
+
+
+def _author_name(text: str) -> str | None:
+    """The writer's name from a comment-author block ("Michael says:" -> "Michael")."""
+    t = " ".join(text.split())
+    m = _SAYS.match(t)
+    name = (m.group(1) if m else t).strip(" :·|-–—")
+    if not name or len(name.split()) > _MAX_AUTHOR_WORDS:
+        return None
+    return name
+
+
+def shows_writer_or_time(text: str) -> bool:
+    """A block that says who wrote a comment or when ("Anna says:", "May 3, 2019 at 6:34 am")."""
+    flat = " ".join(text.split())
+    if COMMENT_AUTHOR.match(flat) is not None or (tl.words(flat) <= 10 and _SAYS.match(flat) is not None):
+        return True
+    return tl.words(flat) <= 12 and shown_date(flat) is not None
+
+
+def _name_and_date(text: str) -> tuple[str, str | None]:
+    """A comment header split into the writer's name and the day it shows after it, if any."""
+    for m in _DATE_START.finditer(text):
+        if m.start() > 0 and (day := shown_date(text[m.start() :])) is not None:
+            return _JOINER.sub("", text[: m.start()]), day
+    return text, None
+
+
+def thread_html_comments(units: list[Unit], lo: int, hi: int) -> list[Comment]:
+    """Give the comment blocks of ``units[lo:hi]`` to comments (other blocks are left unassigned)."""
+    section = [u for u in units[lo:hi] if u.block is not None and u.block.region == "comments"]
+    itemised = any(u.block is not None and u.block.group is not None for u in section)
+    if not itemised and sum(shows_writer_or_time(u.text) for u in section) < 2:
+        # No comment items and no "X says:" or dates: a reply form, "No comments yet", a notice.
+        for u in section:
+            u.kind = "comments_closed" if COMMENTS_CLOSED.match(u.text) else "boilerplate"
+        return []
+    comments: list[Comment] = []
+    stack: list[tuple[int, int]] = []  # open comments, innermost last: (depth, id)
+    last_group: int | None = None
+    by_heads = not itemised  # no item markup: a block showing a writer or a time opens a comment
+    prev_head = False
+    for u in section:
+        b = u.block
+        assert b is not None
+        if COMMENTS_CLOSED.match(u.text):
+            u.kind = "comments_closed"
+            continue
+        if by_heads:
+            head = shows_writer_or_time(u.text)
+            if comments and (not head or prev_head) and not tl.is_comment_ui(u.text):
+                c = comments[-1]
+                comments[-1] = _with_head(replace(c, end=u.end), u) if head else replace(c, end=u.end)
+                u.kind, u.comment = "comment", c.id
+                prev_head = head
+                continue
+            prev_head = head
+        furniture = (
+            b.tag in ("comment-actions", "comment-linkback")
+            or tl.is_comment_ui(u.text)
+            or b.tag in _FORM_TAGS
+            or (itemised and b.group is None)
+            or (not comments and (is_comments_header(u.text) or b.tag in _HEADINGS))
+        )
+        if furniture:
+            u.kind = "boilerplate"
+            last_group = None
+            continue
+        if comments and b.group is not None and b.group == last_group:
+            c = comments[-1]
+            comments[-1] = _with_part(replace(c, end=u.end), u)
+            u.kind, u.comment = "comment", c.id
+            continue
+        last_group = b.group
+        while stack and stack[-1][0] >= b.depth:
+            stack.pop()
+        cid = len(comments) + 1
+        parent = stack[-1][1] if stack else None
+        opened = Comment(cid, parent, None, None, u.start, u.end)
+        comments.append(_with_head(opened, u) if by_heads else _with_part(opened, u))
+        stack.append((b.depth, cid))
+        u.kind, u.comment = "comment", cid
+    return comments
+
+
+def _with_head(c: Comment, u: Unit) -> Comment:
+    """The comment with the writer and day a head line shows ("bollwerk 17 September 2020 15:03")."""
+    flat = " ".join(u.text.split())
+    if c.author is None and (m := COMMENT_AUTHOR.match(flat)) is not None:
+        return replace(c, author=m.group(1))
+    name, day = _name_and_date(flat)
+    if c.author is None and day is not None and name:
+        c = replace(c, author=_author_name(name))
+    elif c.author is None and _SAYS.match(flat) and tl.words(flat) <= 10:
+        c = replace(c, author=_author_name(flat))
+    return c if c.date is not None or day is None else replace(c, date=day)
+
+
+def _with_part(c: Comment, u: Unit) -> Comment:
+    """The comment with the writer or the day this block shows, if it shows one and none is known."""
+    tag = u.block.tag if u.block is not None else None
+    if tag == "comment-author" and c.author is None:
+        flat = " ".join(u.text.split())
+        name, day = _name_and_date(flat)
+        c = replace(c, author=_author_name(name))
+        return c if c.date is not None else replace(c, date=day)
+    if tag == "comment-date" and c.date is None:
+        return replace(c, date=shown_date(" ".join(u.text.split())))
+    if c.author is None and c.start == u.start:
+        flat = " ".join(u.text.split())
+        if (m := COMMENT_AUTHOR.match(flat)) is not None:  # "Anna says: Our street …"
+            return replace(c, author=m.group(1))
+        if tl.words(flat) <= 10 and _SAYS.match(flat):
+            return replace(c, author=_author_name(flat))
+    return c
