@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from lxml import etree
 
@@ -234,6 +237,7 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     _add_twins(segs, best, lo, hi, good, main)
     if 0 <= head < lo:
         _add_lead(segs, best, head, lo, good, main)
+    _drop_furniture(segs, main)
     first, last = lo, hi
     g: Frame | None = best
     for _ in range(6):
@@ -244,6 +248,28 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
             break
         g = g.parent
     return Judgement(main, best, scope, lo, hi, head, first, last)
+
+
+@cache
+def _furniture() -> tuple[re.Pattern[str], int]:
+    """The furniture phrases of ``data/main_text_phrases.json`` as one regex, and the word limit."""
+    raw = json.loads(resources.files("newstrace").joinpath("data/main_text_phrases.json").read_text("utf-8"))
+    phrases = sorted({p for key in ("related", "prompts", "labels") for p in raw[key]}, key=len, reverse=True)
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?:{alts})(?![^\W\d_])"), int(raw["max_words"])
+
+
+_BULLETS = " \t»›>•·-–—|*#"
+
+
+def _drop_furniture(segs: list[Seg], main: list[bool]) -> None:
+    """Short body blocks that are page furniture: related-box lead-ins, share and rating prompts, tags."""
+    rx, max_words = _furniture()
+    for i, m in enumerate(main):
+        if m:
+            t = segs[i].text
+            if len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS)):
+                main[i] = False
 
 
 _LEAD_GAP = 8
