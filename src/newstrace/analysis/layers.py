@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ..model import Comment, Credit, Document, Layer
 from ..pipeline import stage
 from . import text_lines as tl
+from .bylines import byline_names
 from .credits import parse_credit, parse_dateline
 from .headline import choose_html_headline
 from .html_threads import shows_writer_or_time, thread_html_comments
@@ -241,8 +242,14 @@ def _mark_html_headline(units: list[_Unit], hi: int, title: str | None, url: str
 
 
 def _apply_hints(units: list[_Unit]) -> None:
-    """Kinds the HTML structure already tells."""
-    for u in units:
+    """Kinds the HTML structure already tells.
+
+    A long byline-marked block after the article's last body block is an author box (a biography), and
+    one that shows no name is a date or a role: neither is the byline.
+    """
+    mains = [i for i, u in enumerate(units) if u.block is not None and u.block.main]
+    body_end = mains[-1] if mains else len(units)
+    for i, u in enumerate(units):
         b = u.block
         if b is None or u.kind is not None:
             continue
@@ -251,8 +258,9 @@ def _apply_hints(units: list[_Unit]) -> None:
         elif b.region == "caption" or b.tag == "figcaption":
             u.kind = "caption"
         elif b.region == "byline":
-            bm = _BYLINE.match(u.text)
-            u.kind, u.author = "byline", _byline_author(bm.group(1) if bm else u.text)
+            # after the body only a short "Posted by …" line, not a box with a biography
+            names = byline_names(u.text) if i < body_end or _words(u.text) <= 8 else None
+            u.kind, u.author = ("byline", names) if names else ("boilerplate", None)
         elif b.region == "related":
             u.kind = "related"
         elif b.region in ("nav", "footer", "aside", "comments"):

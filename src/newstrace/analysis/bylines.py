@@ -1,0 +1,81 @@
+"""The names in a byline: "By Jane Doe and John Roe, Associated Press" -> "Jane Doe, John Roe".
+
+Byline blocks carry more than names: a lead word ("By", "Von", "Por"), roles, dates, follow buttons,
+an author box's biography. The names are the capitalised words after the lead, up to a stop word,
+a date or a separator; two names may be joined ("and", "und", "/", ","). The words live in
+``data/byline_words.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+_MAX_NAME_WORDS = 5
+_MAX_NAMES = 4
+
+
+@cache
+def _words() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    raw = json.loads(resources.files("newstrace").joinpath("data/byline_words.json").read_text("utf-8"))
+    lead = sorted(raw["lead"], key=len, reverse=True)
+    lead_rx = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in lead) + r")(?=[\s:]|$)[\s:]*", re.I)
+    words = "|".join(re.escape(w) for w in raw["joiners"] if w[0].isalpha())
+    marks = "|".join(re.escape(w) for w in raw["joiners"] if not w[0].isalpha())
+    joiner_rx = re.compile(rf"\s*(?:{marks})\s*|\s+(?:{words})\s+", re.I)
+    stop_rx = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in raw["stop"]) + r")\b", re.I)
+    return lead_rx, joiner_rx, frozenset(raw["particles"]), stop_rx
+
+
+# A name word: capitalised (any script with case), or an initial; "@handle" is no name.
+_NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?|[^\W\d_]\.)$")
+_HANDLE = re.compile(r"^([\w.-]{2,30})(?:\s|$)")
+_CUT = re.compile(r"\s*(?:\||·|•|—|–|\s-\s|\n|\(|@|\d).*$", re.S)
+
+
+def byline_names(text: str) -> str | None:
+    """The names a byline shows, joined by ", ", or None when it shows no name."""
+    lead_rx, joiner_rx, particles, stop_rx = _words()
+    stripped = text.strip()
+    flat = lead_rx.sub("", stripped, count=1)
+    led = len(flat) < len(stripped)
+    flat = " ".join(_CUT.sub("", flat).split())
+    if (m := stop_rx.search(flat)) is not None:
+        flat = flat[: m.start()]
+    names: list[str] = []
+    for part in joiner_rx.split(flat):
+        name = _name(part, particles)
+        if name is None:
+            break
+        if name not in names:
+            names.append(name)
+        if len(names) == _MAX_NAMES:
+            break
+    if not names and led and (m := _HANDLE.match(flat)) is not None:
+        return m.group(1)  # "by jdadmin"
+    return ", ".join(names) or None
+
+
+def _name(part: str, particles: frozenset[str]) -> str | None:
+    """The person's name a part starts with (capitalised words, particles inside), or None."""
+    toks = part.split()
+    kept: list[str] = []
+    for t in toks:
+        if not _NAME_WORD.match(t) or (len(t) == 1 and t.isalpha()):
+            break
+        capital = t[0].isupper() or t[0].lower() == t[0].upper()
+        if not capital and t not in particles:
+            break
+        kept.append(t)
+        if len(kept) == _MAX_NAME_WORDS:
+            break
+    while kept and kept[-1] in particles:
+        kept.pop()
+    if not kept or (len(kept) == 1 and len(toks) > 1 and len(kept[0]) < 3):
+        return None
+    name = " ".join(kept)
+    if name.isupper() and len(name) > 3:
+        name = name.title()  # "MORITZ GATHMANN"
+    return name
