@@ -321,6 +321,7 @@ def _add_twins(segs: list[Seg], best: Frame, lo: int, hi: int, good: list[float]
     if not any(sig for _, sig in shape):
         return  # anonymous <div>s match everything
     seen: set[int] = {id(best)}
+    above = {id(g) for g in segs[best.first].frames[:depth]}
     for s in segs:
         if (lo <= s.index <= hi) or good[s.index] < 1.0 or len(s.frames) <= depth:
             continue
@@ -331,8 +332,11 @@ def _add_twins(segs: list[Seg], best: Frame, lo: int, hi: int, good: list[float]
         fr = s.frames[depth - _TWIN_LEVELS + 1 : depth + 1]
         if [(g.tag, g.sig) for g in fr] != shape or f.link_chars > 0.3 * f.chars:
             continue
-        if any(g.cat is not None and g.cat in _NOT_MAIN_CATS for g in s.frames[: depth + 1]):
-            continue
+        if any(
+            g.cat is not None and g.cat in _NOT_MAIN_CATS and id(g) not in above
+            for g in s.frames[: depth + 1]
+        ):
+            continue  # (names the article's own wrappers wear do not count)
         for i in range(f.first, f.last + 1):
             t = segs[i]
             if t.tag in _NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or _excluded(t, f) is not None:
