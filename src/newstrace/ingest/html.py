@@ -22,7 +22,7 @@ from .charset import decode_html
 from .dom import parse
 from .main_text import extract_main_text, read_body
 from .page_meta import htmldate, metadata, page_title, url_date
-from .regions import article_ancestors, block_region, comment_part, related_lists
+from .regions import article_ancestors, block_region, comment_part, related_lists, site_wide_lists
 
 __all__ = ["decode_html", "extract_main_text", "read_html"]
 
@@ -82,8 +82,9 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
         line = title_el.sourceline if title_el is not None else None
         put(meta.tab_title, "title", None, 0, False, line, None)
     related = related_lists(segs, judged)
-    for s in segs:
-        region, depth, group = block_region(s, judged, above, related)
+    placed = [block_region(s, judged, above, related) for s in segs]
+    regions = site_wide_lists(segs, [r for r, _, _ in placed])
+    for s, (_, depth, group), region in zip(segs, placed, regions, strict=True):
         tag = (comment_part(s) or s.tag) if region == "comments" else s.tag
         put(s.text, tag, region, depth, judged.main[s.index], s.line, group)
     if reading.appended is not None:

@@ -62,6 +62,8 @@ class Vocabulary:
     comment_part: re.Pattern[str]  # inside one comment: its text, header or actions (not an item)
     comment_actions: re.Pattern[str]  # inside one comment: its buttons (reply, report, votes)
     comment_linkback: re.Pattern[str]  # an item that is a pingback/trackback, not a reader's comment
+    site_wide_titles: re.Pattern[str]  # titles of link lists about the whole site ("Most read")
+    site_wide_words: re.Pattern[str]  # their id/class words
 
 
 @cache
@@ -95,4 +97,8 @@ def vocabulary() -> Vocabulary:
         comment_part=_pattern(raw["comment_part"]),
         comment_actions=_pattern(raw["comment_actions"]),
         comment_linkback=_pattern(raw["comment_linkback"]),
+        site_wide_titles=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(t) for t in raw["site_wide_lists"]["titles"]) + r")(?!\w)"
+        ),
+        site_wide_words=words(word="|".join(raw["site_wide_lists"]["words"])),
     )

@@ -107,12 +107,12 @@ def article_ancestors(judged: Judgement) -> set[int]:
 
 
 _WORD = re.compile(r"[^\W_]+")
-_LINKED = 0.8  # share of a block's characters inside links, for a link block
+_LINKED = 0.4  # share of a block's characters inside links, for a link block
 _MIN_ITEMS = 3
 _HEADLINE_WORDS = (4, 30)
 _TEASER_WORDS = 45
 _RUN_GAP_WORDS = 6
-_NOT_RELATED = frozenset({"nav", "footer", "header"})
+_NOT_RELATED = frozenset({"nav", "footer"})
 
 
 def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
@@ -135,9 +135,11 @@ def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
             gap -= 1
         if items >= _MIN_ITEMS and items >= 0.4 * len(run):
             first = run[0]
-            if first > 0 and _is_list_title(segs[first - 1], judged):
+            titled = first > 0 and _is_list_title(segs[first - 1], judged)
+            if titled:
                 run.insert(0, first - 1)
-            out.update(run)
+            if not _site_wide(segs[run[0]] if titled else None, segs[run[1] if titled else run[0]]):
+                out.update(run)
         run, items, gap = [], 0, 0
 
     heads: set[int] = set()
@@ -147,7 +149,7 @@ def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
             last_link = False
             continue
         words = len(_WORD.findall(s.text))
-        linked = s.link_chars >= _LINKED * len(s.text)
+        linked = s.link_chars >= _LINKED * len(s.text)  # (a headline may be linked in part)
         if linked and _HEADLINE_WORDS[0] <= words <= _HEADLINE_WORDS[1]:
             run.append(s.index)
             heads.add(s.index)
@@ -201,3 +203,31 @@ def comment_part(seg: Seg) -> str | None:
         if f.cat == "time" or f.tag == "time" or (f.sig and v.comment_date.search(f.sig)):
             return "comment-date"
     return None
+
+
+def _site_wide(title: Seg | None, item: Seg) -> bool:
+    """A list about the whole site ("Most read", "Trending", "Latest"), not about the article: by its
+    title, or by the names of the elements around its first item."""
+    v = vocabulary()
+    if title is not None and v.site_wide_titles.search(" ".join(title.text.casefold().split())):
+        return True
+    return any(f.sig and v.site_wide_words.search(f.sig) for f in item.frames[-4:])
+
+
+def site_wide_lists(segs: Sequence[Seg], regions: Sequence[str | None]) -> list[str | None]:
+    """The regions with each "related" run that is about the whole site ("Most read", "Trending",
+    "Recent comments") turned into an aside: related links are about the article."""
+    out = list(regions)
+    i = 0
+    while i < len(out):
+        if out[i] != "related":
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j] == "related":
+            j += 1
+        title = segs[i] if len(_WORD.findall(segs[i].text)) <= 5 else None
+        if _site_wide(title, segs[i + 1] if title is not None and i + 1 < j else segs[i]):
+            out[i:j] = ["aside"] * (j - i)
+        i = j
+    return out
