@@ -15,6 +15,7 @@ from ..model import Comment, Credit, Document, Layer
 from ..pipeline import stage
 from . import text_lines as tl
 from .bylines import byline_names
+from .captions import is_picture_credit
 from .credits import parse_credit, parse_dateline
 from .headline import choose_html_headline
 from .html_threads import shows_writer_or_time, thread_html_comments
@@ -256,7 +257,7 @@ def _apply_hints(units: list[_Unit]) -> None:
         if b.tag == "title":
             u.kind = "boilerplate"
         elif b.region == "caption" or b.tag == "figcaption":
-            u.kind = "caption"
+            u.kind = "boilerplate" if is_picture_credit(u.text) else "caption"
         elif b.region == "byline":
             # after the body only a short "Posted by …" line, not a box with a biography
             names = byline_names(u.text) if i < body_end or _words(u.text) <= 8 else None
