@@ -231,10 +231,12 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
             sc *= 0.2  # a "related stories" box that starts with its own heading
         return sc
 
-    best = max(cands.values(), key=score)
+    scored = sorted(((score(f), f) for f in cands.values()), key=lambda x: x[0], reverse=True)
+    best_score, best = scored[0]
     lo, hi, scope = _extend(segs, best, head, good)
     main = _filter(segs, scope, lo, hi, head, good)
     _add_twins(segs, best, lo, hi, good, main)
+    _add_seconds(segs, scored, best_score, scope, lo, hi, good, main)
     if 0 <= head < lo:
         _add_lead(segs, best, head, lo, good, main)
     _drop_furniture(segs, main)
@@ -270,6 +272,51 @@ def _drop_furniture(segs: list[Seg], main: list[bool]) -> None:
             t = segs[i].text
             if len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS)):
                 main[i] = False
+
+
+_SECOND_SHARE = 0.5
+
+
+def _add_seconds(
+    segs: list[Seg],
+    scored: list[tuple[float, Frame]],
+    best_score: float,
+    scope: Frame,
+    lo: int,
+    hi: int,
+    good: list[float],
+    main: list[bool],
+) -> None:
+    """Other containers that score nearly as well as the winner: parts of a page cut into sections."""
+    taken: list[tuple[int, int]] = [(lo, hi)]
+    mine: set[int] = set()
+    g: Frame | None = scored[0][1]
+    while g is not None:
+        mine.add(id(g))
+        g = g.parent
+    for sc, f in scored[1:]:
+        if sc < _SECOND_SHARE * best_score:
+            break
+        if any(a <= f.first <= b or a <= f.last <= b or (f.first <= a and b <= f.last) for a, b in taken):
+            continue
+        if _excluded(segs[f.first]) is not None or f.articles >= 2 or _other_article(f, mine):
+            continue
+        taken.append((f.first, f.last))
+        for i in range(f.first, f.last + 1):
+            t = segs[i]
+            if t.tag in _NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or _excluded(t, f) is not None:
+                continue
+            main[i] = True
+
+
+def _other_article(f: Frame, mine: set[int]) -> bool:
+    """Whether ``f`` sits in an ``<article>`` that does not hold the winner (another post's teaser)."""
+    g: Frame | None = f
+    while g is not None and id(g) not in mine:
+        if g.tag == "article":
+            return True
+        g = g.parent
+    return False
 
 
 _LEAD_GAP = 8
