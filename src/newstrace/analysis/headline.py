@@ -104,9 +104,10 @@ def choose_html_headline(
     """The headline among ``texts[:stop]`` (the units before the comments), or None if the page has none.
 
     Ties between blocks that repeat the title equally well (breadcrumbs, teasers, the headline itself)
-    go to headings, then to the one nearest above the article's first body block. A heading that
+    go to headings, then to the one nearest above the article's first body block. A block that
     repeats the title closely is the headline even where the reader put it in a navigation or caption
-    region (page templates name their wrappers freely); a weaker match must sit above the body's end.
+    region (page templates name their wrappers freely), or below the body, but any heading above the
+    body that matches well enough goes first.
     """
     variants, site = title_variants(titles, url)
     mains = [i for i in range(stop) if (b := blocks[i]) is not None and b.main]
@@ -135,17 +136,29 @@ def choose_html_headline(
         if not variants:
             continue
         f, p = _match(words, variants)
-        # A heading all of whose words are in the title is the headline the title expands on.
-        enough = f >= _MIN_MATCH and p >= _MIN_MATCH or heading and p >= 0.9 and f >= 0.4
+        # A heading all of whose words are in the title is the headline the title expands on; an h1
+        # above the body that shares half the title's words is one that rephrases it.
+        enough = (
+            f >= _MIN_MATCH and p >= _MIN_MATCH
+            or heading and p >= 0.9 and f >= 0.4
+            or b.tag == "h1" and i <= body_start and f >= 0.5
+        )
         if not enough or (site and _match(words, site)[0] >= f):
             continue
-        if b.region in _NOT_HEADLINE_REGIONS and not (heading and (f >= _STRONG_MATCH or p >= 0.9)):
-            continue
-        if i > body_end and not (heading and f >= _STRONG_MATCH):
-            continue
-        bonus = {"h1": 0.15, "h2": 0.08, "h3": 0.04}.get(b.tag, 0.0)
+        score = round(f, 1) + {"h1": 0.25, "h2": 0.08, "h3": 0.04}.get(b.tag, 0.0)
+        if b.region in _NOT_HEADLINE_REGIONS:
+            # wrappers get named freely: only a close repeat of the title, and not before a heading
+            if not (f >= _STRONG_MATCH or heading and p >= 0.9):
+                continue
+            score -= 0.1
+        if i > body_end:
+            if not f >= _STRONG_MATCH:
+                continue
+            score -= 0.3  # the title repeated under the article: a recipe card, a teaser
+        elif i > body_start:
+            score -= 0.2  # inside the body: a box repeating the title, rarely the headline
         distance = abs(body_start - i) if i <= body_start else 3 + (i - body_start)
-        score = round(f, 1) + bonus - 0.002 * min(distance, 50)
+        score -= 0.002 * min(distance, 50)
         if best is None or score > best[0]:
             best = (score, i)
     if best is not None:
