@@ -143,7 +143,7 @@ def parse(html: str, source: str) -> etree._Element:
     return root
 
 
-_EMBEDDED = ("srcdoc", "SRCDOC", "srcDoc", "<noframes", "<NOFRAMES")
+_EMBEDDED = ("srcdoc", "<noframes", "<NOFRAMES")
 
 
 def _inline_embedded(root: etree._Element) -> None:
