@@ -9,59 +9,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from lxml import etree
 
 from ..errors import InputError
+from .block_kinds import NEVER_MAIN_TAGS, NOT_MAIN_CATS, excluded, excluded_frame, weighted_len
 from .dom import GENERIC, HEADINGS, Frame, Seg, parse, segments, tags
+from .main_parts import add_lead, add_seconds, add_twins, drop_furniture
 from .page_meta import article_body, page_title
 
 _PARA_TAGS = tags("p div td blockquote pre section dd article li font span center body main dl")
-_NOT_MAIN_CATS = frozenset(
-    {
-        "comments",
-        "nav",
-        "related",
-        "aside",
-        "footer",
-        "header",
-        "caption",
-        "byline",
-        "dateline",
-        "time",
-        "boiler",
-    }
-)
-_NEVER_MAIN_TAGS = frozenset(
-    {"h1", "button", "label", "legend", "option", "textarea", "input", "caption", "figcaption", "title"}
-)
 _WORD = re.compile(r"\w+")
 _SUSPECT_LEVELS = 4
-
-
-def _excluded(seg: Seg, stop: Frame | None = None) -> str | None:
-    """The innermost non-main category among the block's ancestors below ``stop``."""
-    for f in reversed(seg.frames):
-        if f is stop:
-            return None
-        if f.cat is not None and f.cat in _NOT_MAIN_CATS:
-            return f.cat
-    return None
-
-
-def _excluded_frame(seg: Seg, stop: Frame) -> Frame | None:
-    """The innermost ancestor below ``stop`` whose name says it is not body text."""
-    for f in reversed(seg.frames):
-        if f is stop:
-            return None
-        if f.cat is not None and f.cat in _NOT_MAIN_CATS:
-            return f
-    return None
 
 
 def _suspect(seg: Seg) -> bool:
@@ -69,7 +30,7 @@ def _suspect(seg: Seg) -> bool:
     fr = seg.frames
     for k in range(len(fr) - 1, max(-1, len(fr) - 1 - _SUSPECT_LEVELS), -1):
         c = fr[k].cat
-        if c is not None and c in _NOT_MAIN_CATS:
+        if c is not None and c in NOT_MAIN_CATS:
             return True
     return False
 
@@ -80,7 +41,7 @@ def _penalty(f: Frame) -> float:
     for _ in range(4):
         if g is None:
             break
-        if g.cat is not None and g.cat in _NOT_MAIN_CATS:
+        if g.cat is not None and g.cat in NOT_MAIN_CATS:
             return 0.2 if g is f or g.cat in ("comments", "related", "nav") else 0.5
         g = g.parent
     return 1.0
@@ -97,7 +58,7 @@ def _headline(segs: list[Seg], title: str | None) -> int:
         toks = [w.lower() for w in _WORD.findall(s.text)]
         if not toks:
             continue
-        if first_h1 < 0 and s.tag == "h1" and len(toks) >= 3 and _excluded(s) not in _PAGE_PARTS:
+        if first_h1 < 0 and s.tag == "h1" and len(toks) >= 3 and excluded(s) not in _PAGE_PARTS:
             first_h1 = s.index
         if tt and len(toks) >= 2:
             common = sum(1 for w in toks if w in tt)
@@ -161,7 +122,7 @@ def _unname_article_header(segs: list[Seg], head: int) -> None:
         if f.cat != "header":
             continue
         if f.last - f.first < _HEADER_SEGS and not any(
-            _excluded(segs[i], f) in _PAGE_PARTS for i in range(f.first, f.last + 1)
+            excluded(segs[i], f) in _PAGE_PARTS for i in range(f.first, f.last + 1)
         ):
             f.cat = None
         return
@@ -235,11 +196,11 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     best_score, best = scored[0]
     lo, hi, scope = _extend(segs, best, head, good)
     main = _filter(segs, scope, lo, hi, head, good)
-    _add_twins(segs, best, lo, hi, good, main)
-    _add_seconds(segs, scored, best_score, scope, lo, hi, good, main)
+    add_twins(segs, best, lo, hi, good, main)
+    add_seconds(segs, scored, best_score, scope, lo, hi, good, main)
     if 0 <= head < lo:
-        _add_lead(segs, best, head, lo, good, main)
-    _drop_furniture(segs, main)
+        add_lead(segs, best, head, lo, good, main)
+    drop_furniture(segs, main)
     first, last = lo, hi
     g: Frame | None = best
     for _ in range(6):
@@ -250,145 +211,6 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
             break
         g = g.parent
     return Judgement(main, best, scope, lo, hi, head, first, last)
-
-
-@cache
-def _furniture() -> tuple[re.Pattern[str], int]:
-    """The furniture phrases of ``data/main_text_phrases.json`` as one regex, and the word limit."""
-    raw = json.loads(resources.files("newstrace").joinpath("data/main_text_phrases.json").read_text("utf-8"))
-    phrases = sorted({p for key in ("related", "prompts", "labels") for p in raw[key]}, key=len, reverse=True)
-    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?:{alts})(?![^\W\d_])"), int(raw["max_words"])
-
-
-_BULLETS = " \t»›>•·-–—|*#"
-
-
-def _drop_furniture(segs: list[Seg], main: list[bool]) -> None:
-    """Short body blocks that are page furniture: related-box lead-ins, share and rating prompts, tags."""
-    rx, max_words = _furniture()
-    for i, m in enumerate(main):
-        if m:
-            t = segs[i].text
-            if len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS)):
-                main[i] = False
-
-
-_SECOND_SHARE = 0.5
-
-
-def _add_seconds(
-    segs: list[Seg],
-    scored: list[tuple[float, Frame]],
-    best_score: float,
-    scope: Frame,
-    lo: int,
-    hi: int,
-    good: list[float],
-    main: list[bool],
-) -> None:
-    """Other containers that score nearly as well as the winner: parts of a page cut into sections."""
-    taken: list[tuple[int, int]] = [(lo, hi)]
-    mine: set[int] = set()
-    g: Frame | None = scored[0][1]
-    while g is not None:
-        mine.add(id(g))
-        g = g.parent
-    for sc, f in scored[1:]:
-        if sc < _SECOND_SHARE * best_score:
-            break
-        if any(a <= f.first <= b or a <= f.last <= b or (f.first <= a and b <= f.last) for a, b in taken):
-            continue
-        if _excluded(segs[f.first]) is not None or f.articles >= 2 or _other_article(f, mine):
-            continue
-        taken.append((f.first, f.last))
-        for i in range(f.first, f.last + 1):
-            t = segs[i]
-            if t.tag in _NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or _excluded(t, f) is not None:
-                continue
-            main[i] = True
-
-
-def _other_article(f: Frame, mine: set[int]) -> bool:
-    """Whether ``f`` sits in an ``<article>`` that does not hold the winner (another post's teaser)."""
-    g: Frame | None = f
-    while g is not None and id(g) not in mine:
-        if g.tag == "article":
-            return True
-        g = g.parent
-    return False
-
-
-_LEAD_GAP = 8
-_LEAD_CHARS = 80
-_SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "“", "»", "«", ")", "。", "！", "？")
-
-
-def _add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float], main: list[bool]) -> None:
-    """The teaser paragraph between the headline and the body container (a standfirst, an intro box).
-
-    Only inside the element that holds both the headline and the body (an article, not the page), and
-    only paragraphs a few blocks from the headline.
-    """
-    heads = {id(f) for f in segs[head].frames}
-    common: Frame | None = best
-    while common is not None and id(common) not in heads:
-        common = common.parent
-    if common is None or common.tag in ("body", "html"):
-        return
-    for i in range(head + 1, min(lo, head + 1 + _LEAD_GAP)):
-        s = segs[i]
-        if (
-            good[i] >= 1.0
-            and weighted_len(s.text) >= _LEAD_CHARS
-            and s.text.rstrip().endswith(_SENTENCE_ENDS)
-            and s.tag not in _NEVER_MAIN_TAGS
-            and _excluded(s, common) is None
-        ):
-            main[i] = True
-
-
-_TWIN_LEVELS = 2
-
-
-def _add_twins(segs: list[Seg], best: Frame, lo: int, hi: int, good: list[float], main: list[bool]) -> None:
-    """Take in the article's other parts: elements built like its container (same tags and names on
-    the container and the levels above it), holding paragraphs, elsewhere on the page.
-
-    Pages that cut an article into sections, tabs or "chunks" repeat one template per part; the walk
-    of ``_extend`` stops at the first ad or box between them.
-    """
-    depth = len(segs[best.first].frames) - 1
-    while depth >= 0 and segs[best.first].frames[depth] is not best:
-        depth -= 1
-    if depth < _TWIN_LEVELS:
-        return
-    chain = segs[best.first].frames[depth - _TWIN_LEVELS + 1 : depth + 1]
-    shape = [(f.tag, f.sig) for f in chain]
-    if not any(sig for _, sig in shape):
-        return  # anonymous <div>s match everything
-    seen: set[int] = {id(best)}
-    above = {id(g) for g in segs[best.first].frames[:depth]}
-    for s in segs:
-        if (lo <= s.index <= hi) or good[s.index] < 1.0 or len(s.frames) <= depth:
-            continue
-        f = s.frames[depth]
-        if id(f) in seen:
-            continue
-        seen.add(id(f))
-        fr = s.frames[depth - _TWIN_LEVELS + 1 : depth + 1]
-        if [(g.tag, g.sig) for g in fr] != shape or f.link_chars > 0.3 * f.chars:
-            continue
-        if any(
-            g.cat is not None and g.cat in _NOT_MAIN_CATS and id(g) not in above
-            for g in s.frames[: depth + 1]
-        ):
-            continue  # (names the article's own wrappers wear do not count)
-        for i in range(f.first, f.last + 1):
-            t = segs[i]
-            if t.tag in _NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or _excluded(t, f) is not None:
-                continue
-            main[i] = True
 
 
 _STOP_CATS = frozenset({"related", "comments", "footer", "nav"})
@@ -407,14 +229,14 @@ def _extend(segs: list[Seg], best: Frame, head: int, good: list[float]) -> tuple
     scope = best
     for _ in range(_EXTEND_LEVELS):
         p = scope.parent
-        if p is None or p.tag in ("body", "html") or (p.cat is not None and p.cat in _NOT_MAIN_CATS):
+        if p is None or p.tag in ("body", "html") or (p.cat is not None and p.cat in NOT_MAIN_CATS):
             break
         # a page-level wrapper (it holds the site's menus or footer) is too wide to grow into
         # (a "header" after the article is some widget's heading, not the site's header)
         before = range(p.first, scope.first)
         after = range(scope.last + 1, p.last + 1)
-        if any(_excluded(segs[i], p) in _PAGE_PARTS for i in before) or any(
-            _excluded(segs[i], p) in _PAGE_TAIL for i in after
+        if any(excluded(segs[i], p) in _PAGE_PARTS for i in before) or any(
+            excluded(segs[i], p) in _PAGE_TAIL for i in after
         ):
             break
         scope = p
@@ -426,7 +248,7 @@ def _extend(segs: list[Seg], best: Frame, head: int, good: list[float]) -> tuple
         links = 0
         for i in rng:
             s = segs[i]
-            ex = _excluded_frame(s, scope)
+            ex = excluded_frame(s, scope)
             if ex is not None:
                 if ex.cat in _STOP_CATS and (ex.chars >= 40 or s.tag in HEADINGS):
                     break  # a related box, comments, an author box: the article is over
@@ -463,7 +285,7 @@ def _filter(segs: list[Seg], scope: Frame, lo: int, hi: int, head: int, good: li
         start = head + 1  # kickers and breadcrumbs above the headline
     for i in range(start, hi + 1):
         s = segs[i]
-        if s.tag in _NEVER_MAIN_TAGS or _excluded(s, scope) is not None:
+        if s.tag in NEVER_MAIN_TAGS or excluded(s, scope) is not None:
             continue
         ln = len(s.text)
         if s.link_chars > 0.8 * ln:
@@ -487,14 +309,6 @@ def _filter(segs: list[Seg], scope: Frame, lo: int, hi: int, head: int, good: li
 
 # A dateline or timestamp: a year, a clock time or a numeric date.
 _DATELIKE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
-_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-
-
-def weighted_len(text: str) -> int:
-    """Length with CJK characters counted three times: one of them carries about a word."""
-    if text.isascii():
-        return len(text)
-    return len(text) + 2 * len(_WIDE.findall(text))
 
 
 @dataclass(slots=True)
@@ -542,7 +356,7 @@ def _locate(segs: list[Seg], body: str) -> list[bool] | None:
     covered = 0
     for s in segs:
         t = " ".join(s.text.split())
-        if len(t) >= 20 and s.tag not in _NEVER_MAIN_TAGS and t in flat:
+        if len(t) >= 20 and s.tag not in NEVER_MAIN_TAGS and t in flat:
             marks[s.index] = True
             covered += len(t)
     return marks if covered >= 0.5 * len(flat) else None

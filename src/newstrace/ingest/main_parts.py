@@ -1,0 +1,149 @@
+"""The article's parts outside its container: the teaser under the headline, sections built like
+the container, containers that score nearly as well, and the furniture phrases dropped inside."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from .block_kinds import NEVER_MAIN_TAGS, NOT_MAIN_CATS, SENTENCE_ENDS, excluded, weighted_len
+from .dom import Frame, Seg
+
+
+@cache
+def _furniture() -> tuple[re.Pattern[str], int]:
+    """The furniture phrases of ``data/main_text_phrases.json`` as one regex, and the word limit."""
+    raw = json.loads(resources.files("newstrace").joinpath("data/main_text_phrases.json").read_text("utf-8"))
+    phrases = sorted({p for key in ("related", "prompts", "labels") for p in raw[key]}, key=len, reverse=True)
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?:{alts})(?![^\W\d_])"), int(raw["max_words"])
+
+
+_BULLETS = " \t»›>•·-–—|*#"
+
+
+def drop_furniture(segs: list[Seg], main: list[bool]) -> None:
+    """Short body blocks that are page furniture: related-box lead-ins, share and rating prompts, tags."""
+    rx, max_words = _furniture()
+    for i, m in enumerate(main):
+        if m:
+            t = segs[i].text
+            if len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS)):
+                main[i] = False
+
+
+_SECOND_SHARE = 0.5
+
+
+def add_seconds(
+    segs: list[Seg],
+    scored: list[tuple[float, Frame]],
+    best_score: float,
+    scope: Frame,
+    lo: int,
+    hi: int,
+    good: list[float],
+    main: list[bool],
+) -> None:
+    """Other containers that score nearly as well as the winner: parts of a page cut into sections."""
+    taken: list[tuple[int, int]] = [(lo, hi)]
+    mine: set[int] = set()
+    g: Frame | None = scored[0][1]
+    while g is not None:
+        mine.add(id(g))
+        g = g.parent
+    for sc, f in scored[1:]:
+        if sc < _SECOND_SHARE * best_score:
+            break
+        if any(a <= f.first <= b or a <= f.last <= b or (f.first <= a and b <= f.last) for a, b in taken):
+            continue
+        if excluded(segs[f.first]) is not None or f.articles >= 2 or _other_article(f, mine):
+            continue
+        taken.append((f.first, f.last))
+        for i in range(f.first, f.last + 1):
+            t = segs[i]
+            if t.tag in NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or excluded(t, f) is not None:
+                continue
+            main[i] = True
+
+
+def _other_article(f: Frame, mine: set[int]) -> bool:
+    """Whether ``f`` sits in an ``<article>`` that does not hold the winner (another post's teaser)."""
+    g: Frame | None = f
+    while g is not None and id(g) not in mine:
+        if g.tag == "article":
+            return True
+        g = g.parent
+    return False
+
+
+_LEAD_GAP = 8
+_LEAD_CHARS = 80
+
+
+def add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float], main: list[bool]) -> None:
+    """The teaser paragraph between the headline and the body container (a standfirst, an intro box).
+
+    Only inside the element that holds both the headline and the body (an article, not the page), and
+    only paragraphs a few blocks from the headline.
+    """
+    heads = {id(f) for f in segs[head].frames}
+    common: Frame | None = best
+    while common is not None and id(common) not in heads:
+        common = common.parent
+    if common is None or common.tag in ("body", "html"):
+        return
+    for i in range(head + 1, min(lo, head + 1 + _LEAD_GAP)):
+        s = segs[i]
+        if (
+            good[i] >= 1.0
+            and weighted_len(s.text) >= _LEAD_CHARS
+            and s.text.rstrip().endswith(SENTENCE_ENDS)
+            and s.tag not in NEVER_MAIN_TAGS
+            and excluded(s, common) is None
+        ):
+            main[i] = True
+
+
+_TWIN_LEVELS = 2
+
+
+def add_twins(segs: list[Seg], best: Frame, lo: int, hi: int, good: list[float], main: list[bool]) -> None:
+    """Take in the article's other parts: elements built like its container (same tags and names on
+    the container and the levels above it), holding paragraphs, elsewhere on the page.
+
+    Pages that cut an article into sections, tabs or "chunks" repeat one template per part; the walk
+    of ``_extend`` stops at the first ad or box between them.
+    """
+    depth = len(segs[best.first].frames) - 1
+    while depth >= 0 and segs[best.first].frames[depth] is not best:
+        depth -= 1
+    if depth < _TWIN_LEVELS:
+        return
+    chain = segs[best.first].frames[depth - _TWIN_LEVELS + 1 : depth + 1]
+    shape = [(f.tag, f.sig) for f in chain]
+    if not any(sig for _, sig in shape):
+        return  # anonymous <div>s match everything
+    seen: set[int] = {id(best)}
+    above = {id(g) for g in segs[best.first].frames[:depth]}
+    for s in segs:
+        if (lo <= s.index <= hi) or good[s.index] < 1.0 or len(s.frames) <= depth:
+            continue
+        f = s.frames[depth]
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        fr = s.frames[depth - _TWIN_LEVELS + 1 : depth + 1]
+        if [(g.tag, g.sig) for g in fr] != shape or f.link_chars > 0.3 * f.chars:
+            continue
+        if any(
+            g.cat is not None and g.cat in NOT_MAIN_CATS and id(g) not in above for g in s.frames[: depth + 1]
+        ):
+            continue  # (names the article's own wrappers wear do not count)
+        for i in range(f.first, f.last + 1):
+            t = segs[i]
+            if t.tag in NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or excluded(t, f) is not None:
+                continue
+            main[i] = True
