@@ -224,6 +224,13 @@ class Document:
         """A copy with ``fields`` set and ``name`` recorded as present."""
         return replace(self, annotated=self.annotated | {name}, **fields)
 
+    def article_text(self) -> str:
+        """The article as its reader reads it: the body paragraphs and their section headings, in page
+        order, one per paragraph (no headline, captions, related links, comments or furniture)."""
+        return "\n\n".join(
+            self.text[x.start : x.end] for x in self.layers if x.kind in ("body", "section_heading")
+        )
+
     def slice(self, start: int, end: int) -> str:
         return self.text[start:end]
 
