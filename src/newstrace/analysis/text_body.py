@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import text_lines as tl
-from .threads import text_comment_zone
+from .threads import header_comment_zone, marked_comment_zone
 from .units import Unit
 
 PROSE_CAP = 80  # one very long line should not outweigh the article
-ITEM_COST = 3.0  # a list item, menu entry or button
-SHORT_COST = 1.0  # any other short line (a heading, a label)
+ITEM_COST = 8.0  # a list item, menu entry or button
+SHORT_COST = 2.5  # any other short line (a heading, a label)
+PROSE_OFFSET = 15.0  # what a paragraph must outweigh to count (teasers are short paragraphs)
 
 
 def line_value(s: str, marked: bool) -> float:
@@ -29,7 +30,7 @@ def line_value(s: str, marked: bool) -> float:
     if tl.is_prose(s):
         if tl.is_boilerplate(s):
             return -ITEM_COST
-        return float(min(n, PROSE_CAP))
+        return float(min(n, PROSE_CAP)) - PROSE_OFFSET
     if tl.is_sentence(s):
         return n / 2
     if marked:
@@ -57,21 +58,27 @@ def body_span(units: Sequence[Unit], lo: int, hi: int) -> tuple[int, int] | None
 def text_zones(units: Sequence[Unit]) -> tuple[int | None, tuple[int, int] | None]:
     """The first unit of the comment section and the article's span.
 
-    Comments are looked for only past the middle of the article (by weight): comment counts and
-    "Comment" buttons sit in share bars above it, and numbered lists inside it are not comments.
+    A section that shows itself ("34 responses to …", numbered "Name says:" items, "Comments are
+    closed.") is found first, after some prose; the article is looked for above it. A bare "Comments"
+    header counts only past the middle of the article (by weight): comment counts and "Comment"
+    buttons sit in share bars above it.
     """
-    span = body_span(units, 0, len(units))
-    lo = mid = 0
-    if span is not None:
-        values = [max(0.0, line_value(u.text, tl.has_marker(u.text))) for u in units[span[0] : span[1]]]
-        total, run = sum(values), 0.0
-        lo = mid = span[0]
-        for k, v in enumerate(values):
-            run += v
-            if run >= total / 2:
-                mid = span[0] + k + 1
-                break
-    zone = text_comment_zone(units, lo, mid)
-    if zone is not None and span is not None and zone < span[1]:
-        span = body_span(units, 0, zone)
+    n = len(units)
+    first_prose = next((i for i, u in enumerate(units) if tl.is_prose(u.text)), n)
+    zone = marked_comment_zone(units, first_prose + 1)
+    span = body_span(units, 0, n if zone is None else zone)
+    if span is None:
+        return zone, None
+    values = [max(0.0, line_value(u.text, tl.has_marker(u.text))) for u in units[span[0] : span[1]]]
+    total, run, mid = sum(values), 0.0, span[0]
+    for k, v in enumerate(values):
+        run += v
+        if run >= total / 2:
+            mid = span[0] + k + 1
+            break
+    header = header_comment_zone(units, mid)
+    if header is not None and (zone is None or header < zone):
+        zone = header
+        if zone < span[1]:
+            span = body_span(units, 0, zone)
     return zone, span

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from . import text_lines as tl
 
 _WINDOW = 120  # lines before the article's first paragraph that may hold the headline
+FIRST_LINE = 1.0  # scrapers often save the page's title as its first line
 _NEAR = 15  # of which lines of text (not buttons, menus or dates)
 _BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|от)\s+\S", re.I)
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
 _URLISH = re.compile(r"https?://|www\.|\.\w{2,4}/")
+# Menu items run together by a renderer: "HomeNewsBusiness", "Cloud SecurityCloud Storage".
+_RUN_TOGETHER = re.compile(r"[a-z][A-Z][a-z]")
 
 
 def _fold(s: str) -> str:
@@ -28,11 +31,15 @@ def _fold(s: str) -> str:
 def is_credit_line(s: str) -> bool:
     """A byline or date stamp (what follows a headline)."""
     t = tl.strip_marker(s)
-    return bool(_BYLINE_LEAD.match(t) and tl.words(t) <= 14) or (tl.words(t) <= 16 and tl.has_date(t))
+    if _BYLINE_LEAD.match(t) and tl.words(t) <= 14:
+        return True
+    return tl.words(t) <= 24 and tl.has_date(t) and not tl.SENTENCE_END.search(t)
 
 
 def _candidate(s: str) -> bool:
     if tl.has_marker(s) or _URLISH.search(s) or s.rstrip().endswith(":"):
+        return False
+    if len(_RUN_TOGETHER.findall(s)) >= 2:
         return False
     n = tl.words(s)
     if n < 2 or n > 30 or not tl.is_title_like(s):
@@ -49,6 +56,20 @@ def _furniture_line(s: str) -> bool:
         tl.has_marker(s) or tl.is_furniture(s) or tl.is_share(s) or tl.is_nav_like(s) or is_credit_line(s)
         or tl.is_boilerplate(s) or _URLISH.search(s) is not None or tl.words(s) <= 2
     )
+
+
+def _case_points(s: str) -> float:
+    """Headlines are set in title case more often than standfirsts; menus are short; banners shout."""
+    ws = tl.WORD.findall(s)
+    if len(ws) <= 3:
+        return -0.7
+    long = [w for w in ws if len(w) >= 4]
+    upper = sum(w.isupper() for w in ws)
+    if upper > len(ws) / 2:
+        return -0.7
+    if long and sum(w[0].isupper() for w in long) >= 0.6 * len(long):
+        return 0.5
+    return 0.0
 
 
 def _title_match(s: str, title: str) -> float:
@@ -87,24 +108,28 @@ def choose_headline(
                 if best is None or score > best[0]:
                     best = (score, i)
                 continue
-        if not _candidate(s) or between[i] > _NEAR:
+        if not _candidate(s):
             continue
         f = folded[i]
-        score = min(tl.words(s), 12) / 12
         # Repeated from the title line ("Headline | Site") or a truncated breadcrumb ("Headline…").
-        if len(f) > 12 and any(
+        repeated = len(f) > 12 and any(
             j != i and (folded[j].startswith(f) and len(folded[j]) > len(f)
                         or (_ELLIPSIS.search(texts[j]) and len(folded[j]) > 8 and f.startswith(folded[j])))
             for j in range(hi)
-        ):
-            score += 3.0
+        )
+        if between[i] > _NEAR and not repeated:
+            continue
+        score = min(tl.words(s), 12) / 12 + (3.0 if repeated else 0.0)
         if any(is_credit_line(texts[k]) for k in range(i + 1, min(hi, i + 5))):
             score += 2.0
         if i == 0:
-            score += 1.0
+            score += FIRST_LINE
+        score += _case_points(s)
+        if any(j != i and folded[j] == f for j in range(hi)):
+            score += 0.3
         if tl.SENTENCE_END.search(s) and not s.rstrip().endswith(("?", "!")):
             score -= 1.0
-        score -= 0.1 * between[i]
+        score -= 0.1 * min(between[i], _NEAR)
         if best is None or score > best[0]:
             best = (score, i)
     if best is not None:

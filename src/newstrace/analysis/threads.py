@@ -30,13 +30,23 @@ COMMENT_AUTHOR = re.compile(
     r"\s+(?:on\s+[^\n]{4,40}?\s+)?(?:says|said|wrote|writes)\s*:",
     re.U,
 )
+# "jdoe42 says:", "Mary K. wrote on May 3, 2019 at 6:34 am:" – a comment's head line of its own.
+_SAYS_LINE = re.compile(
+    r"^(\S+(?:\s+\S+){0,3}?)\s+(?:says|said|wrote|writes|sagt|schreibt|disse|dice|dit)\b[^\n]{0,40}:$", re.I
+)
+# "34 responses to “Headline”", "12 thoughts on “Headline”"
+_COUNT_HEADER = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s", re.I)
 _NUMBERED = tl.NUMBERED
 _BULLET = tl.BULLET
 
 
 def is_comments_header(s: str) -> bool:
     """ "3 Comments", "Leave a Reply": not a list item (menus and share bars list "Comments")."""
-    return _COMMENTS_HEADER.match(s) is not None or (not tl.has_marker(s) and tl.is_comment_header(s))
+    return (
+        _COMMENTS_HEADER.match(s) is not None
+        or (_COUNT_HEADER.match(s) is not None and tl.words(s) <= 30)
+        or (not tl.has_marker(s) and tl.is_comment_header(s))
+    )
 
 
 def _numbered_chain(units: Sequence[Unit], lo: int) -> list[int]:
@@ -62,35 +72,61 @@ def _numbered_chain(units: Sequence[Unit], lo: int) -> list[int]:
 
 
 def _marked(u: Unit) -> bool:
-    """A line that shows a comment: "Name says:" or a Reply button."""
+    """A line that opens a comment: "Name says: …" or "name says:" alone."""
     t = u.text
     m = _NUMBERED.match(t) or _BULLET.match(t)
-    return COMMENT_AUTHOR.match(t[m.end() :] if m else t) is not None
+    rest = t[m.end() :] if m else t
+    return COMMENT_AUTHOR.match(rest) is not None or _SAYS_LINE.match(rest) is not None
+
+
+def _author(text: str) -> str | None:
+    m = COMMENT_AUTHOR.match(text) or _SAYS_LINE.match(text)
+    return m.group(1) if m else None
+
+
+def _header_before(units: Sequence[Unit], i: int) -> int:
+    """``i``, or the comment header just above it ("3 Comments", "Leave a Reply")."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if is_comments_header(units[k].text):
+            return k
+    return i
+
+
+def marked_comment_zone(units: Sequence[Unit], lo: int = 0) -> int | None:
+    """The first unit of a comment section that shows itself, from ``lo`` on: "34 responses to …",
+    numbered items closed by "Comments are closed." or opened by "Name says:", or such lines alone."""
+    n = len(units)
+    counted = next((i for i in range(lo, n) if _COUNT_HEADER.match(t := units[i].text) and tl.words(t) <= 30),
+                   None)
+    closed = next((i for i in range(lo, n) if COMMENTS_CLOSED.match(units[i].text)), None)
+    found: list[int] = [] if counted is None or counted + 1 >= n else [counted]
+    chain = _numbered_chain(units, lo)
+    if len(chain) >= 3:
+        first = chain[0]
+        marked = sum(_marked(units[i]) for i in chain)
+        # Numbered headings of an article are not comments: comments say something.
+        said = sum(tl.is_prose(units[i].text) or tl.is_sentence(units[i].text) for i in chain)
+        if closed is not None and closed > first and 2 * said >= len(chain) or marked >= 2:
+            found.append(_header_before(units, first))
+    marks = [i for i in range(lo, n) if _marked(units[i])]
+    if len(marks) >= 2:
+        found.append(_header_before(units, marks[0]))
+    return min(found) if found else None
+
+
+def header_comment_zone(units: Sequence[Unit], lo: int) -> int | None:
+    """A comment section under a bare header ("Comments", "Leave a Reply") from ``lo`` on."""
+    return next(
+        (i for i in range(lo, len(units) - 1) if is_comments_header(units[i].text)), None
+    )
 
 
 def text_comment_zone(units: Sequence[Unit], lo: int = 0, header_lo: int = 0) -> int | None:
-    """Index of the first unit of the reader-comment section of a text page, or None.
-
-    Marked comments are looked for from ``lo`` on, a bare header from ``header_lo`` on.
-    """
-    first = max(lo, header_lo)
-    header = next((i for i in range(first, len(units)) if is_comments_header(units[i].text)), None)
-    closed = next((i for i in range(lo, len(units)) if COMMENTS_CLOSED.match(units[i].text)), None)
-    chain = _numbered_chain(units, lo if header is None else header)
-    if chain:
-        first = chain[0]
-        marked = sum(_marked(units[i]) for i in chain)
-        strong = len(chain) >= 3 and (closed is not None and closed > first or marked >= 2)
-        if strong or header is not None and len(chain) >= 2:
-            if header is not None and header < first:
-                return header
-            return first
-    if header is not None and header + 1 < len(units):
-        return header
-    marks = [i for i in range(lo, len(units)) if _marked(units[i])]
-    if len(marks) >= 2:
-        return marks[0]
-    return None
+    """The first unit of a comment section shown by its text: marked comments from ``lo`` on, a bare
+    header from ``header_lo`` on (whichever comes first), or None."""
+    found = [z for z in (marked_comment_zone(units, lo), header_comment_zone(units, max(lo, header_lo)))
+             if z is not None]
+    return min(found) if found else None
 
 
 def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Comment]:
@@ -106,12 +142,14 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     stack: list[tuple[int, int, bool]] = []
     last_group: int | None = None
     top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
+    # Sections whose comments open with "Name says:" lines: the lines up to the next such line follow it.
+    by_heads = not html and sum(_marked(units[i]) for i in range(lo, hi)) >= 2
 
     def open_comment(u: Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
         cid = len(comments) + 1
         marker = _NUMBERED.match(u.text) or _BULLET.match(u.text)
-        author_m = COMMENT_AUTHOR.match(u.text[marker.end() :] if marker else u.text)
-        comments.append(Comment(cid, parent, number, author_m.group(1) if author_m else None, u.start, u.end))
+        author = _author(u.text[marker.end() :] if marker else u.text)
+        comments.append(Comment(cid, parent, number, author, u.start, u.end))
         spans[cid] = [u.start, u.end]
         stack.append((level, cid, bullet))
         u.kind, u.comment = "comment", cid
@@ -158,6 +196,9 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
             while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and stack[-1][2])):
                 stack.pop()
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
+            continue
+        if by_heads and comments and not _marked(u):
+            continue_last(u)
             continue
         while stack and stack[-1][0] >= u.indent:
             stack.pop()
