@@ -28,3 +28,29 @@ def test_article_text_is_body_and_section_headings_in_order() -> None:
     layers = tuple(Layer(k, text.index(t), text.index(t) + len(t)) for k, t in kinds)
     doc = Document(id="d", text=text, layers=layers)
     assert doc.article_text() == "First para.\n\nA heading\n\nSecond para."
+
+
+def test_comment_date_round_trips_through_the_stored_json() -> None:
+    """A comment's day is written by ``Document.to_json`` and read back by ``stories.documents``."""
+    from newstrace.model import Comment, Layer
+    from newstrace.stories.documents import document_from_json
+
+    text = "Storm hits.\n\nAnna says: no power.\n\nBen says: back at six."
+    comments = (
+        Comment(1, None, None, "Anna", 13, 33, "2019-08-05"),
+        Comment(2, 1, "2", "Ben", 35, 57, None),
+    )
+    layers = (Layer("body", 0, 11), Layer("comment", 13, 33, comment=1), Layer("comment", 35, 57, comment=2))
+    doc = Document(id="c", text=text, layers=layers, comments=comments)
+    stored = json.loads("".join(doc.json_chunks()))
+    assert stored["comments"][0] == {
+        "id": 1, "parent": None, "number": None, "author": "Anna",
+        "start": 13, "end": 33, "date": "2019-08-05",
+    }
+    assert stored["comments"][1]["date"] is None
+    back = document_from_json(stored)
+    assert back.comments == comments
+    assert back.layers == layers
+    # JSON written before comments had a day reads back with none
+    del stored["comments"][0]["date"]
+    assert document_from_json(stored).comments[0].date is None
