@@ -89,6 +89,8 @@ class Judgement:
 # Names that an article element can wear by accident ("js-post-gallery", "node-promoted", "has-author"):
 # an <article>/<main> or body-named element holding several paragraphs is not a caption or a teaser.
 _SOFT_CATS = frozenset({"caption", "byline", "dateline", "time", "related", "header", "aside"})
+_ARTICLE_TAGS = frozenset({"article", "main"})
+_NEVER_LONG = frozenset({"header", "caption"})  # no element of these holds several paragraphs of prose
 _ARTICLE_PARAS = 3
 _ARTICLE_CHARS = 400
 
@@ -99,7 +101,7 @@ def _unname_articles(paras: list[tuple[Seg, int]]) -> None:
     named: dict[int, Frame] = {}
     for s, nl in paras:
         for f in s.frames:
-            if f.cat in _SOFT_CATS and (f.hint or f.tag == "article" or f.tag == "main"):
+            if f.cat in _SOFT_CATS and (f.hint or f.tag in _ARTICLE_TAGS or f.cat in _NEVER_LONG):
                 c = counts.setdefault(id(f), [0, 0])
                 c[0] += 1
                 c[1] += nl
