@@ -219,10 +219,12 @@ def _find_headline(units: list[_Unit], title: str | None, html: bool) -> int | N
     return None
 
 
-def _text_headline(units: list[_Unit], title: str | None, span: tuple[int, int] | None) -> int | None:
+def _text_headline(
+    units: list[_Unit], title: str | None, span: tuple[int, int] | None, url: str | None
+) -> int | None:
     """The headline of a text page: see ``text_headline``."""
     start = span[0] if span is not None else len(units)
-    return choose_headline([u.text for u in units], [u.kind is None for u in units], start, title)
+    return choose_headline([u.text for u in units], [u.kind is None for u in units], start, title, url)
 
 
 def _mark_html_headline(units: list[_Unit], hi: int, title: str | None, url: str | None) -> int | None:
@@ -339,7 +341,7 @@ def assign_layers(doc: Document) -> Document:
 
     # 3. Editor's notes, headline, and the header zone before the first prose paragraph.
     _mark_editor_notes(units, hi)
-    headline = html_headline if html else _text_headline(units[:hi], doc.title, span)
+    headline = html_headline if html else _text_headline(units[:hi], doc.title, span, doc.url)
     if headline is not None and not html:
         units[headline].kind = "headline"
     head_block = units[headline].block if headline is not None else None

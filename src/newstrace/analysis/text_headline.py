@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from . import text_lines as tl
 
@@ -19,6 +20,11 @@ FIRST_LINE = 1.0  # scrapers often save the page's title as its first line
 _NEAR = 15  # of which lines of text (not buttons, menus or dates)
 _BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|от)\s+\S", re.I)
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
+# "Tom Krisher, AP Auto Writer", "Meg Kinnard and Errin Haines, Associated Press", "Jane Doe | Reuters"
+_NAME_CREDIT = re.compile(
+    r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})*"
+    r"\s*,\s*\S"
+)
 _URLISH = re.compile(r"https?://|www\.|\.\w{2,4}/")
 # Menu items run together by a renderer: "HomeNewsBusiness", "Cloud SecurityCloud Storage".
 _RUN_TOGETHER = re.compile(r"[a-z][A-Z][a-z]")
@@ -32,6 +38,8 @@ def is_credit_line(s: str) -> bool:
     """A byline or date stamp (what follows a headline)."""
     t = tl.strip_marker(s)
     if _BYLINE_LEAD.match(t) and tl.words(t) <= 14:
+        return True
+    if _NAME_CREDIT.match(t) and tl.words(t) <= 10 and not tl.SENTENCE_END.search(t):
         return True
     return tl.words(t) <= 24 and tl.has_date(t) and not tl.SENTENCE_END.search(t)
 
@@ -47,7 +55,7 @@ def _candidate(s: str) -> bool:
     return not (
         tl.is_furniture(s) or tl.is_share(s) or tl.is_nav_like(s) or tl.is_boilerplate(s)
         or tl.is_related_header(s) or tl.is_comment_header(s) or tl.is_cookie_notice(s)
-        or is_credit_line(s)
+        or is_credit_line(s) or tl.is_picture_credit(s)
     )
 
 
@@ -84,8 +92,25 @@ def _title_match(s: str, title: str) -> float:
     return 0.0
 
 
+def _slug_words(url: str | None) -> set[str]:
+    """Words of the URL's path ("/2019/11/19/wild-beat-sabres-4-1/" -> wild, beat, sabres)."""
+    if not url:
+        return set()
+    path = urlsplit(url if "//" in url else "//" + url).path
+    return {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", path)}
+
+
+def _slug_points(s: str, slug: set[str]) -> float:
+    """Many sites put the headline's words in the page's address."""
+    ws = [w.casefold() for w in tl.WORD.findall(s) if len(w) >= 2 and not w.isdigit()]
+    if not slug or len(ws) < 2:
+        return 0.0
+    share = sum(w in slug for w in ws) / len(ws)
+    return 3.0 * share if share >= 0.4 else 0.0
+
+
 def choose_headline(
-    texts: Sequence[str], free: Sequence[bool], body_start: int, title: str | None
+    texts: Sequence[str], free: Sequence[bool], body_start: int, title: str | None, url: str | None = None
 ) -> int | None:
     """Index of the headline line among ``texts[:body_start + 2]`` (``free``: not yet given a kind)."""
     lo = max(0, body_start - _WINDOW)
@@ -96,6 +121,7 @@ def choose_headline(
     between = [0] * hi
     for i in range(min(body_start, hi) - 2, -1, -1):
         between[i] = between[i + 1] + plain[i + 1]
+    slug = _slug_words(url)
     best: tuple[float, int] | None = None
     for i in range(lo, hi):
         s = texts[i]
@@ -124,7 +150,7 @@ def choose_headline(
             score += 2.0
         if i == 0:
             score += FIRST_LINE
-        score += _case_points(s)
+        score += _case_points(s) + _slug_points(s, slug)
         if any(j != i and folded[j] == f for j in range(hi)):
             score += 0.3
         if tl.SENTENCE_END.search(s) and not s.rstrip().endswith(("?", "!")):

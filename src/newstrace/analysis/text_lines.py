@@ -56,9 +56,9 @@ def anywhere(name: str) -> re.Pattern[str]:
 
 @cache
 def whole(name: str) -> re.Pattern[str]:
-    """A line that is one phrase of list ``name`` (with a count, an arrow or a colon around it)."""
+    """A line of one to three phrases of list ``name`` (with counts, arrows or colons around them)."""
     alt = _alternation(phrases()[name])
-    return re.compile(rf"^[\W\d_]{{0,6}}(?:{alt})[\W\d_]{{0,8}}$", re.I)
+    return re.compile(rf"^(?:[\W\d_]{{0,6}}(?:{alt})){{1,3}}[\W\d_]{{0,8}}$", re.I)
 
 
 def words(s: str) -> int:
@@ -117,13 +117,21 @@ def is_share(s: str) -> bool:
 
 
 def is_furniture(s: str) -> bool:
-    """A line that is one word of page furniture ("Advertisement", "Share", "Menu", "Read more")."""
+    """A line of page-furniture words only ("Advertisement", "Share Close", "Menu", "Read more")."""
     t = s.strip()
     return len(t) <= 48 and (
         whole("furniture").match(t) is not None
         or whole("comment_ui").match(t) is not None
         or whole("related_headers").match(t) is not None
     )
+
+
+_PICTURE = re.compile(r"^\(.{3,80}\)$|^\[.{3,80}\]$|/\s*(?:AP|AFP|Reuters|Getty)\b", re.I)
+
+
+def is_picture_credit(s: str) -> bool:
+    """A caption or picture credit: "(Reed Saxon / Associated Press)", "FILE PHOTO: …", "Image caption …"."""
+    return words(s) <= 60 and (_PICTURE.search(s) is not None or anywhere("picture").search(s) is not None)
 
 
 def is_boilerplate(s: str) -> bool:
