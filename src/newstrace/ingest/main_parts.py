@@ -81,28 +81,42 @@ def _other_article(f: Frame, mine: set[int]) -> bool:
 
 _LEAD_GAP = 8
 _LEAD_CHARS = 80
+_LEAD_LEVELS = 2
+_PAGE_TAGS = frozenset({"body", "html"})
 
 
 def add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float], main: list[bool]) -> None:
-    """The teaser paragraph between the headline and the body container (a standfirst, an intro box).
+    """The teaser paragraph before the body container (a standfirst, an intro box).
 
-    Only inside the element that holds both the headline and the body (an article, not the page), and
-    only paragraphs a few blocks from the headline.
+    Prose a few blocks after the headline, inside the element that holds both headline and body (an
+    article, not the page); and, when the headline is not just above, prose a few blocks before the
+    body inside the container's grandparent.
     """
-    heads = {id(f) for f in segs[head].frames}
-    common: Frame | None = best
-    while common is not None and id(common) not in heads:
-        common = common.parent
-    if common is None or common.tag in ("body", "html"):
-        return
-    for i in range(head + 1, min(lo, head + 1 + _LEAD_GAP)):
+    if 0 <= head < lo:
+        heads = {id(f) for f in segs[head].frames}
+        common: Frame | None = best
+        while common is not None and id(common) not in heads:
+            common = common.parent
+        if common is not None and common.tag not in _PAGE_TAGS:
+            _take_prose(segs, range(head + 1, min(lo, head + 1 + _LEAD_GAP)), common, good, main)
+    if head < 0 or lo - head > _LEAD_GAP:
+        near = best
+        for _ in range(_LEAD_LEVELS):
+            if near.parent is not None and near.parent.tag not in _PAGE_TAGS:
+                near = near.parent
+        if near is not best:
+            _take_prose(segs, range(max(lo - _LEAD_GAP, head + 1, near.first), lo), near, good, main)
+
+
+def _take_prose(segs: list[Seg], blocks: range, within: Frame, good: list[float], main: list[bool]) -> None:
+    for i in blocks:
         s = segs[i]
         if (
             good[i] >= 1.0
             and weighted_len(s.text) >= _LEAD_CHARS
             and s.text.rstrip().endswith(SENTENCE_ENDS)
             and s.tag not in NEVER_MAIN_TAGS
-            and excluded(s, common) is None
+            and excluded(s, within) is None
         ):
             main[i] = True
 

@@ -200,8 +200,7 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     main = _filter(segs, scope, lo, hi, head, good)
     add_twins(segs, best, lo, hi, good, main)
     add_seconds(segs, scored, best_score, scope, lo, hi, good, main)
-    if 0 <= head < lo:
-        add_lead(segs, best, head, lo, good, main)
+    add_lead(segs, best, head, lo, good, main)
     drop_furniture(segs, main)
     first, last = lo, hi
     g: Frame | None = best
