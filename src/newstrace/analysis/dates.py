@@ -26,6 +26,7 @@ from typing import Any
 from ..model import DateMention, Document
 from ..pipeline import stage
 from .nlp import SentenceIndex
+from .shown_dates import find_shown_date
 
 __all__ = ["anchor_date", "find_date_mentions", "find_dates", "normalise", "page_date", "shown_date"]
 
@@ -375,26 +376,11 @@ def page_date(doc: Document | Mapping[str, Any]) -> str | None:
     return None
 
 
-_SHOWN_DATE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
 
-
-@lru_cache(maxsize=4096)
 def shown_date(s: str) -> str | None:
     """The day a short date line shows ("August 5, 2019 at 4:43 pm", "2. April 2014 um 8:29 Uhr"), as
-    "YYYY-MM-DD", or None; only full dates with a year, so that nothing is guessed."""
-    if len(s) > 80 or not re.search(r"\b(?:19|20)\d\d\b", s):
-        return None
-    for m in _DATE_RX.finditer(s):
-        day = _absolute(m)
-        if day is not None:
-            return day.isoformat()
-    try:
-        import dateparser  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
-    try:
-        got = dateparser.parse(s, languages=list(_SHOWN_DATE_LANGUAGES), settings=settings)
-    except Exception:  # noqa: BLE001 - odd text is no date, not a crash
-        return None
-    return got.date().isoformat() if got is not None else None
+    "YYYY-MM-DD", or None: only full dates with a year (see ``shown_dates``)."""
+    if len(s) > 120 or len(s.split()) > 16:
+        return None  # a sentence that names a day, not a date line
+    found = find_shown_date(s)
+    return found.day if found is not None else None

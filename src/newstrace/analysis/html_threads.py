@@ -4,7 +4,8 @@ The reader marks every block of the comment section (``region == "comments"``), 
 one comment (``group``), gives its nesting level (``depth``) and tags the blocks that name a comment's
 writer and time (``comment-author``, ``comment-date``). A block of the section outside every comment
 (the "12 thoughts on …" header, the reply form, "Load more") is furniture, not a comment, whenever the
-section has comment items at all. Sections without item markup fall back to one comment per block.
+section has comment items at all. Sections without item markup are cut at the blocks that show a
+writer or a time ("Anna Berg – May 3, 2019 at 6:34 am"), each opening a comment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import replace
 
 from ..model import Comment
 from . import text_lines as tl
+from .bylines import strip_badge, strip_lead
 from .dates import shown_date
+from .shown_dates import find_shown_date, months, weekdays
 from .threads import COMMENT_AUTHOR, COMMENTS_CLOSED, is_comments_header
 from .units import Unit
 
@@ -22,20 +25,18 @@ from .units import Unit
 _SAYS = re.compile(
     r"^(.{1,60}?)\s+(?:says|said|wrote|writes|sagt|schreibt|meint|dit|dice|disse|zegt)\b.{0,40}:?\s*$", re.I
 )
-# Where a date may start after a name ("photobix 11. Dezember 2012", "Mathias Autor11. Dezember 2012",
-# "Daniel on August 5, 2019"), and the joining words left before it.
-_DATE_START = re.compile(r"(?:(?<=\s)|(?<=[^\W\d_]))(?=\d|[^\W\d_]+\.?\s+\d)")
-_JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the))+\s*$|[\s,|·•–—-]+$", re.I)
+# Between a writer's name and the date after it: "am", "le mercredi", " | Di,", " – ".
+_JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the|de|du))+\s*$|[\s,|·•–—:-]+$", re.I)
 _FORM_TAGS = frozenset({"label", "button", "input", "textarea", "legend", "option"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MAX_AUTHOR_WORDS = 6
 
 
 def _author_name(text: str) -> str | None:
-    """The writer's name from a comment-author block ("Michael says:" -> "Michael")."""
+    """The writer's name from a comment head ("Michael says:", "Par Bruno Gobin", "Martina Berg Autor")."""
     t = " ".join(text.split())
     m = _SAYS.match(t)
-    name = (m.group(1) if m else t).strip(" :·|-–—")
+    name = strip_badge(strip_lead(m.group(1) if m else t).strip(" :·|-–—,"))
     if not name or len(name.split()) > _MAX_AUTHOR_WORDS:
         return None
     return name
@@ -50,16 +51,51 @@ def shows_writer_or_time(text: str) -> bool:
 
 
 def _name_and_date(text: str) -> tuple[str, str | None]:
-    """A comment header split into the writer's name and the day it shows after it, if any."""
-    for m in _DATE_START.finditer(text):
-        if m.start() > 0 and (day := shown_date(text[m.start() :])) is not None:
-            return _JOINER.sub("", text[: m.start()]), day
-    return text, None
+    """A comment head split into what comes before its date (the writer, if any) and the day."""
+    found = find_shown_date(text) if len(text.split()) <= 16 else None
+    if found is None:
+        return text, None
+    head = text[: found.start]
+    week = weekdays()
+    while True:  # "Heidemarie Heim | Di, 21. April 2020": joiners and a weekday before the date
+        while (shorter := _JOINER.sub("", head)) != head:
+            head = shorter
+        last = head.rsplit(None, 1)
+        if len(last) == 2 and last[1].rstrip(".,").casefold() in week:
+            head = last[0]
+            continue
+        if len(last) == 1 and last[0].rstrip(".,").casefold() in week:
+            head = ""
+        break
+    return head, found.day
 
 
-def thread_html_comments(units: list[Unit], lo: int, hi: int) -> list[Comment]:
-    """Give the comment blocks of ``units[lo:hi]`` to comments (other blocks are left unassigned)."""
-    section = [u for u in units[lo:hi] if u.block is not None and u.block.region == "comments"]
+def _name_before_time(text: str) -> str | None:
+    """The writer in a date line that shows no full date: its own first line ("Karol\n1 ano atrás"),
+    else the words before the first number, month or weekday ("carlos Le 9 janvier à 13:06")."""
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    if len(lines) > 1 and 1 <= tl.words(lines[0]) <= 4 and not any(ch.isdigit() for ch in lines[0]):
+        return lines[0]
+    calendar = months() | weekdays()
+    toks = text.split()
+    for i, t in enumerate(toks):
+        if t[:1].isdigit() or t.rstrip(".,").casefold() in calendar:
+            head = " ".join(toks[:i])
+            while (shorter := _JOINER.sub("", head)) != head:
+                head = shorter
+            return head if 1 <= tl.words(head) <= 4 else None
+    return None
+
+
+def thread_html_comments(units: list[Unit], lo: int, hi: int, *, marked: bool = True) -> list[Comment]:
+    """Give the comment blocks of ``units[lo:hi]`` to comments (other blocks are left unassigned).
+
+    ``marked``: only blocks the reader put in the comment region; else every block of the span (a
+    section the markup does not name, found by its text).
+    """
+    section = [
+        u for u in units[lo:hi] if u.block is not None and (u.block.region == "comments" or not marked)
+    ]
     itemised = any(u.block is not None and u.block.group is not None for u in section)
     if not itemised and sum(shows_writer_or_time(u.text) for u in section) < 2:
         # No comment items and no "X says:" or dates: a reply form, "No comments yet", a notice.
@@ -79,6 +115,9 @@ def thread_html_comments(units: list[Unit], lo: int, hi: int) -> list[Comment]:
             continue
         if by_heads:
             head = shows_writer_or_time(u.text)
+            if not comments and not head:
+                u.kind = "boilerplate"  # before the first head: the section's title, its counter
+                continue
             if comments and (not head or prev_head) and not tl.is_comment_ui(u.text):
                 c = comments[-1]
                 comments[-1] = _with_head(replace(c, end=u.end), u) if head else replace(c, end=u.end)
@@ -91,7 +130,7 @@ def thread_html_comments(units: list[Unit], lo: int, hi: int) -> list[Comment]:
             or tl.is_comment_ui(u.text)
             or b.tag in _FORM_TAGS
             or (itemised and b.group is None)
-            or (not comments and (is_comments_header(u.text) or b.tag in _HEADINGS))
+            or (not comments and b.group is None and (is_comments_header(u.text) or b.tag in _HEADINGS))
         )
         if furniture:
             u.kind = "boilerplate"
@@ -135,12 +174,21 @@ def _with_part(c: Comment, u: Unit) -> Comment:
         name, day = _name_and_date(flat)
         c = replace(c, author=_author_name(name))
         return c if c.date is not None else replace(c, date=day)
-    if tag == "comment-date" and c.date is None:
-        return replace(c, date=shown_date(" ".join(u.text.split())))
+    if tag == "comment-date" and (c.date is None or c.author is None):
+        # "gabriel sempéré Le 11 septembre 2018", "Karol\n1 ano atrás": some sites put the writer
+        # in the date line
+        name, day = _name_and_date(" ".join(u.text.split()))
+        if c.author is None and (writer := name if day is not None else _name_before_time(u.text)):
+            c = replace(c, author=_author_name(writer))
+        return c if c.date is not None else replace(c, date=day)
     if c.author is None and c.start == u.start:
         flat = " ".join(u.text.split())
         if (m := COMMENT_AUTHOR.match(flat)) is not None:  # "Anna says: Our street …"
             return replace(c, author=m.group(1))
         if tl.words(flat) <= 10 and _SAYS.match(flat):
             return replace(c, author=_author_name(flat))
+        if tl.words(flat) <= 16:  # a head line opening the item: "Par Bruno Gobin, le 15 mai 2019 à 08h07"
+            name, day = _name_and_date(flat)
+            if day is not None:
+                return replace(c, author=_author_name(name) if name else None, date=c.date or day)
     return c

@@ -290,8 +290,11 @@ def assign_layers(doc: Document) -> Document:
         if zone is not None:
             comments = thread_html_comments(units, zone, n)
         elif (found := _unmarked_comment_section(units)) is not None:
-            zone, end = found  # a section the markup does not name: threaded by its text
-            comments = thread_comments(units, zone, end, False)
+            zone, end = found  # a section the markup does not name: threaded by its head lines
+            comments = thread_html_comments(units, zone, end, marked=False)
+            for u in units[zone:end]:
+                if u.kind is None:
+                    u.kind = "boilerplate"
     else:
         zone, span = text_zones(units)
         comments = thread_comments(units, zone, n, False) if zone is not None else []

@@ -202,7 +202,7 @@ def comment_part(seg: Seg) -> str | None:
             return "comment-author"
         if f.cat == "time" or f.tag == "time" or (f.sig and v.comment_date.search(f.sig)):
             return "comment-date"
-    return None
+    return "comment-date" if seg.inline_cat == "time" else None
 
 
 def _site_wide(title: Seg | None, item: Seg) -> bool:
