@@ -16,12 +16,16 @@ from .dom import Frame, Seg
 def _furniture() -> tuple[re.Pattern[str], int]:
     """The furniture phrases of ``data/main_text_phrases.json`` as one regex, and the word limit."""
     raw = json.loads(resources.files("newstrace").joinpath("data/main_text_phrases.json").read_text("utf-8"))
-    phrases = sorted({p for key in ("related", "prompts", "labels") for p in raw[key]}, key=len, reverse=True)
+    phrases = sorted(
+        {p for key in ("related", "prompts", "labels", "reading_time") for p in raw[key]},
+        key=len,
+        reverse=True,
+    )
     alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     return re.compile(rf"(?:{alts})(?![^\W\d_])"), int(raw["max_words"])
 
 
-_BULLETS = " \t»›>•·-–—|*#"
+_BULLETS = " \t»›>•·-–—|*#(["
 
 
 def drop_furniture(segs: list[Seg], main: list[bool]) -> None:
