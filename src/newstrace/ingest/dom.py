@@ -118,7 +118,10 @@ def parse(html: str, source: str) -> etree._Element:
     """Parse forgivingly; nesting deeper than libxml2 allows is flattened instead of cut off."""
     if "\x00" in html:
         html = html.replace("\x00", "")
-    html = replace_unencodable(html)[0]  # libxml2 stops reading at a lone surrogate
+    try:
+        html.encode("utf-8")  # (five times faster than searching for lone surrogates)
+    except UnicodeEncodeError:
+        html = replace_unencodable(html)[0]  # libxml2 stops reading at a lone surrogate
     if html.startswith("\ufeff"):
         html = html[1:]
     if not html.strip():
