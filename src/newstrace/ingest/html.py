@@ -81,7 +81,7 @@ def read_html(html: str | bytes, *, doc_id: str, source: str, url: str | None = 
         title_el = root.find(".//title")
         line = title_el.sourceline if title_el is not None else None
         put(meta.tab_title, "title", None, 0, False, line, None)
-    related = related_lists(segs, judged)
+    related = related_lists(segs, judged, url or meta.url)
     placed = [block_region(s, judged, above, related) for s in segs]
     regions = site_wide_lists(segs, [r for r, _, _ in placed])
     for s, (_, depth, group), region in zip(segs, placed, regions, strict=True):

@@ -64,6 +64,7 @@ class Vocabulary:
     comment_linkback: re.Pattern[str]  # an item that is a pingback/trackback, not a reader's comment
     site_wide_titles: re.Pattern[str]  # titles of link lists about the whole site ("Most read")
     site_wide_words: re.Pattern[str]  # their id/class words
+    adjacent_posts: re.Pattern[str]  # the previous/next article links
 
 
 @cache
@@ -101,4 +102,5 @@ def vocabulary() -> Vocabulary:
             r"(?<!\w)(?:" + "|".join(re.escape(t) for t in raw["site_wide_lists"]["titles"]) + r")(?!\w)"
         ),
         site_wide_words=words(word="|".join(raw["site_wide_lists"]["words"])),
+        adjacent_posts=_pattern(raw["adjacent_posts"]),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from .dom import Frame, Seg
 from .html_vocabulary import vocabulary
@@ -72,6 +73,8 @@ def block_region(
         return region, 0, group
     if seg.index in related and region != "caption":
         return "related", 0, group
+    if region == "nav" and any(f.sig and vocabulary().adjacent_posts.search(f.sig) for f in seg.frames[-4:]):
+        return "related", 0, group  # "← Previous post: …", "Next post: … →"
     if region is None and seg.inline_cat is not None:
         region = REGION_OF_CAT[seg.inline_cat]
     if region is None and judged.first <= seg.index <= judged.last:
@@ -115,14 +118,16 @@ _RUN_GAP_WORDS = 6
 _NOT_RELATED = frozenset({"nav", "footer"})
 
 
-def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
+def related_lists(segs: Sequence[Seg], judged: Judgement, url: str | None = None) -> frozenset[int]:
     """Indices of blocks in lists of links to other articles ("Related", "More stories", teasers).
 
     Whatever their markup is called, such lists show runs of links whose text reads as a headline
     (four words or more, unlike menu items), each perhaps with a date or a teaser under it. Three such
-    links outside the article body, menus and footers make a list; a short heading right above the run
-    is its title.
+    links outside the article body, menus and footers make a list, unless it sits above the article
+    (menus, tickers) or its items are buttons (one template, the site's own name); a short heading
+    right above the run is its title.
     """
+    site = _site_name(url)
     out: set[int] = set()
     run: list[int] = []
     items = gap = 0
@@ -133,7 +138,10 @@ def related_lists(segs: Sequence[Seg], judged: Judgement) -> frozenset[int]:
         while run and gap and run[-1] not in heads:
             run.pop()  # trailing dates and buttons belong to what follows
             gap -= 1
-        if items >= _MIN_ITEMS and items >= 0.4 * len(run):
+        listed = [segs[i] for i in run if i in heads]
+        above = bool(run) and run[-1] < judged.first  # link rows above the article: menus, tickers
+        if items >= _MIN_ITEMS and items >= 0.4 * len(run) and not above and not _templated(listed) \
+                and not _about_the_site(listed, site):
             first = run[0]
             titled = first > 0 and _is_list_title(segs[first - 1], judged)
             if titled:
@@ -231,3 +239,32 @@ def site_wide_lists(segs: Sequence[Seg], regions: Sequence[str | None]) -> list[
             out[i:j] = ["aside"] * (j - i)
         i = j
     return out
+
+
+def _templated(items: Sequence[Seg]) -> bool:
+    """Items made from one template ("Share this with Facebook", "… with Twitter"): buttons, not
+    headlines of other articles, which do not share their opening words."""
+    openings = [tuple(w.casefold() for w in _WORD.findall(s.text)[:2]) for s in items]
+    if not openings:
+        return False
+    most = max(openings.count(o) for o in set(openings))
+    return most >= 0.6 * len(openings)
+
+
+def _site_name(url: str | None) -> str:
+    """The site's own name as its host spells it ("regards" for www.regards.fr), or ""."""
+    if not url:
+        return ""
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
+    name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+    return name if len(name) >= 4 else ""
+
+
+def _about_the_site(items: Sequence[Seg], site: str) -> bool:
+    """Items that name the site itself ("Follow Regards on Twitter", "Subscribe to Regards"): the
+    site's own menus and buttons, not other articles."""
+    if not site or not items:
+        return False
+    naming = sum(1 for s in items if site in "".join(_WORD.findall(s.text.casefold())))
+    return naming >= 0.5 * len(items)
