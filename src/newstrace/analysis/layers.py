@@ -21,6 +21,7 @@ from .headline import choose_html_headline
 from .html_threads import shows_writer_or_time, thread_html_comments
 from .text_body import text_zones
 from .text_headline import choose_headline
+from .text_related import mark_related_runs
 from .threads import COMMENTS_CLOSED, text_comment_zone, thread_comments
 from .units import Unit as _Unit
 from .units import units_from_blocks, units_from_text
@@ -430,6 +431,9 @@ def assign_layers(doc: Document) -> Document:
             end = d[2]
             if 0 < end < len(u.text) and _words(u.text[end:]) >= 3:
                 u.split = (u.start + end, "dateline", None)
+
+    if not html:
+        mark_related_runs(units, body_end, hi)  # the related-article lists after the article
 
     # 6. Outlets: a credit speaks for the body that follows it; a trailing credit for the body before it.
     _attribute_outlets(units[:hi], doc.outlet)
