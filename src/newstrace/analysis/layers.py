@@ -433,7 +433,8 @@ def assign_layers(doc: Document) -> Document:
                 u.split = (u.start + end, "dateline", None)
 
     if not html:
-        mark_related_runs(units, body_end, hi)  # the related-article lists after the article
+        mark_related_runs(units, body_end, hi)  # the related-article lists after the article …
+        mark_related_runs(units, hi, n)  # … and after its comments
 
     # 6. Outlets: a credit speaks for the body that follows it; a trailing credit for the body before it.
     _attribute_outlets(units[:hi], doc.outlet)
