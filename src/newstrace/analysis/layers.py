@@ -245,6 +245,9 @@ def _mark_html_headline(units: list[_Unit], hi: int, title: str | None, url: str
     return choice.index
 
 
+_SHORT_FURNITURE_WORDS = 20
+
+
 def _apply_hints(units: list[_Unit]) -> None:
     """Kinds the HTML structure already tells.
 
@@ -269,6 +272,10 @@ def _apply_hints(units: list[_Unit]) -> None:
             u.kind = "related"
         elif b.region in ("nav", "footer", "aside", "comments"):
             u.kind = "boilerplate"  # (comment blocks above the article: counts, "Comments" links)
+        elif b.main and _words(u.text) <= _SHORT_FURNITURE_WORDS and (
+            tl.is_boilerplate(u.text) or tl.is_newsletter(u.text) or tl.is_cookie_notice(u.text)
+        ):
+            u.kind = "boilerplate"  # a copyright line or a subscription pitch inside the article
         elif b.main and not (_is_date_line(u.text) or _RELATED.match(u.text) or _EDITOR_NOTE.match(u.text)):
             u.kind = "section_heading" if b.tag in ("h2", "h3", "h4", "h5", "h6") else "body"
 
@@ -400,6 +407,8 @@ def assign_layers(doc: Document) -> Document:
             u.kind, u.author = "byline", t.title()
         elif (_words(t) <= 12 and tl.is_boilerplate(t)) or _is_nav_like(t):
             u.kind = "boilerplate"
+        elif i < body_start and not html and (tl.has_marker(t) or tl.is_furniture(t) or tl.is_share(t)):
+            u.kind = "boilerplate"  # list items and buttons above the article: menus, "most read" boxes
         elif i < body_start:
             after_headline = headline is None or i > headline
             if _is_title_like(t) and not seen_subheadline and after_headline:
