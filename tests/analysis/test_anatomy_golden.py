@@ -16,14 +16,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import inscriptis  # the dev extra: a missing renderer is a broken install, not a skip
 import pytest
 
 from newstrace.analyze import anatomy_pipeline
 from newstrace.ingest.html import decode_html, read_html
 from newstrace.ingest.text import read_text
 from newstrace.model import Document
-
-inscriptis = pytest.importorskip("inscriptis")
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LABELS = FIXTURES / "anatomy" / "labels.json"
