@@ -6,9 +6,10 @@ to be the article body. ``extract_main_text`` is the same judgement, returned as
 article-extraction benchmark measures exactly what ``read_html`` marks.
 
 The work is split by idea: ``charset`` decodes bytes, ``dom`` parses and cuts the page into blocks
-(names from ``html_vocabulary``), ``main_text`` judges the body, ``regions`` names each block's page
-part, ``page_meta`` reads title, URL and date; this module joins the blocks into one normalised text
-with character-exact offsets.
+(names from ``html_vocabulary``), ``main_text`` judges the body (its container and how far it grows;
+``main_parts`` adds the parts outside it and drops furniture; ``block_kinds`` holds what both read off
+a block), ``regions`` names each block's page part, ``page_meta`` reads title, URL, date and JSON-LD
+body; this module joins the blocks into one normalised text with character-exact offsets.
 """
 
 from __future__ import annotations
