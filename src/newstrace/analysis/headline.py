@@ -79,15 +79,15 @@ def _host(url: str | None) -> str:
     return "".join(_compact(x) for x in labels[:-1] or labels)
 
 
-def _match(words: list[str], variants: Sequence[list[str]]) -> tuple[float, float]:
+def _match(words: list[str], variants: Sequence[Counter[str]]) -> tuple[float, float]:
     """Best word F1 of ``words`` against any title variant, and its precision (share of words in it)."""
     best = (0.0, 0.0)
     have = Counter(words)
     for v in variants:
-        common = sum((have & Counter(v)).values())
+        common = sum(min(n, v[w]) for w, n in have.items() if w in v)
         if not common:
             continue
-        p, r = common / len(words), common / len(v)
+        p, r = common / len(words), common / v.total()
         f = 2 * p * r / (p + r)
         if f > best[0]:
             best = (f, p)
@@ -109,7 +109,10 @@ def choose_html_headline(
     region (page templates name their wrappers freely), or below the body, but any heading above the
     body that matches well enough goes first.
     """
-    variants, site = title_variants(titles, url)
+    variant_words, site_words = title_variants(titles, url)
+    variants = [Counter(v) for v in variant_words]
+    site = [Counter(v) for v in site_words]
+    known = {w for v in variant_words for w in v}  # a block sharing none of these cannot match
     mains = [i for i in range(stop) if (b := blocks[i]) is not None and b.main]
     body_start = mains[0] if mains else stop
     body_end = mains[-1] if mains else stop
@@ -133,7 +136,7 @@ def choose_html_headline(
         if b.tag == "h1" and first_h1 is None and len(words) >= 2 and i <= body_start + 3 \
                 and b.region not in _NOT_HEADLINE_REGIONS:
             first_h1 = i
-        if not variants:
+        if not variants or known.isdisjoint(words):
             continue
         f, p = _match(words, variants)
         # A heading all of whose words are in the title is the headline the title expands on; an h1
