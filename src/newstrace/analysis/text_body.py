@@ -17,6 +17,7 @@ from .units import Unit
 PROSE_CAP = 80  # one very long line should not outweigh the article
 ITEM_COST = 8.0  # a list item, menu entry or button
 SHORT_COST = 2.5  # any other short line (a heading, a label)
+DATE_COST = 25.0  # a date stamp alone on a line (teaser cards and comments show them)
 PROSE_OFFSET = 15.0  # what a paragraph must outweigh to count (teasers are short paragraphs)
 
 
@@ -35,7 +36,17 @@ def line_value(s: str, marked: bool) -> float:
         return n / 2
     if marked:
         return -ITEM_COST
+    if n <= 12 and tl.has_date(s):
+        return -DATE_COST
     return -SHORT_COST
+
+
+def _teaser(before: str, after: str) -> bool:
+    """A paragraph between a headline or date and a bare "Read more": another article's card."""
+    if not tl.is_read_more(after):
+        return False
+    t = tl.strip_marker(before)
+    return (tl.has_date(t) and tl.words(t) <= 12) or (tl.is_title_like(t) and not tl.SENTENCE_END.search(t))
 
 
 def body_span(units: Sequence[Unit], lo: int, hi: int) -> tuple[int, int] | None:
@@ -44,9 +55,12 @@ def body_span(units: Sequence[Unit], lo: int, hi: int) -> tuple[int, int] | None
     best_span: tuple[int, int] | None = None
     run = 0.0
     run_start = lo
+    values = [line_value(u.text, tl.has_marker(u.text)) for u in units[lo:hi]]
+    for k in range(1, len(values) - 1):
+        if _teaser(units[lo + k - 1].text, units[lo + k + 1].text):
+            values[k] = -ITEM_COST
     for i in range(lo, hi):
-        u = units[i]
-        v = line_value(u.text, tl.has_marker(u.text))
+        v = values[i - lo]
         if run <= 0:
             run, run_start = 0.0, i
         run += v

@@ -66,6 +66,15 @@ def _furniture_line(s: str) -> bool:
     )
 
 
+_SITE_SEPARATOR = re.compile(r"\s*[|\-–—:·»/]")
+
+
+def _site_titled(line: str, other: str) -> bool:
+    """``other`` is ``line`` with a site's name after a separator ("Headline | Site", "Headline - Site")."""
+    a, b = " ".join(line.split()).casefold(), " ".join(other.split()).casefold()
+    return len(b) > len(a) and b.startswith(a) and _SITE_SEPARATOR.match(b, len(a)) is not None
+
+
 def _case_points(s: str) -> float:
     """Headlines are set in title case more often than standfirsts; menus are short; banners shout."""
     ws = tl.WORD.findall(s)
@@ -138,14 +147,16 @@ def choose_headline(
             continue
         f = folded[i]
         # Repeated from the title line ("Headline | Site") or a truncated breadcrumb ("Headline…").
-        repeated = len(f) > 12 and any(
-            j != i and (folded[j].startswith(f) and len(folded[j]) > len(f)
+        repeated = len(s) >= 8 and any(
+            j != i and (_site_titled(s, texts[j])
                         or (_ELLIPSIS.search(texts[j]) and len(folded[j]) > 8 and f.startswith(folded[j])))
             for j in range(hi)
         )
         if between[i] > _NEAR and not repeated:
             continue
         score = min(tl.words(s), 12) / 12 + (3.0 if repeated else 0.0)
+        if any(j != i and _site_titled(texts[j], s) for j in range(hi)):
+            score -= 3.0  # the page's title, whose headline part the page shows on a line of its own
         if any(is_credit_line(texts[k]) for k in range(i + 1, min(hi, i + 5))):
             score += 2.0
         if i == 0:

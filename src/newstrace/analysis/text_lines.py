@@ -134,6 +134,18 @@ def is_picture_credit(s: str) -> bool:
     return words(s) <= 60 and (_PICTURE.search(s) is not None or anywhere("picture").search(s) is not None)
 
 
+_READ_MORE = re.compile(
+    r"^[\W_]*(?:read (?:the )?(?:full )?(?:more|story|article|post)|continue reading|keep reading|more)"
+    r"[\W_]*$",
+    re.I,
+)
+
+
+def is_read_more(s: str) -> bool:
+    """A bare "Read more" link (no title after it): the end of a teaser."""
+    return _READ_MORE.match(strip_marker(s).strip()) is not None
+
+
 def is_boilerplate(s: str) -> bool:
     """Copyright, policy, subscription and cookie lines."""
     return anywhere("boilerplate").search(s) is not None or anywhere("site_policy").search(s) is not None

@@ -42,6 +42,8 @@ _BULLET = tl.BULLET
 
 def is_comments_header(s: str) -> bool:
     """ "3 Comments", "Leave a Reply": not a list item (menus and share bars list "Comments")."""
+    if s.strip(" :").casefold() == "comment":  # a button, not a section
+        return False
     return (
         _COMMENTS_HEADER.match(s) is not None
         or (_COUNT_HEADER.match(s) is not None and tl.words(s) <= 30)
@@ -61,7 +63,7 @@ def _numbered_chain(units: Sequence[Unit], lo: int) -> list[int]:
         indent = units[i].indent
         for j in range(i + 1, len(units)):
             mj = _NUMBERED.match(units[j].text)
-            if mj and units[j].indent == indent and int(mj.group(1)) == expected:
+            if mj and abs(units[j].indent - indent) <= 2 and int(mj.group(1)) == expected:
                 chain.append(j)
                 expected += 1
             elif units[j].indent < indent:
@@ -142,8 +144,12 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     stack: list[tuple[int, int, bool]] = []
     last_group: int | None = None
     top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
-    # Sections whose comments open with "Name says:" lines: the lines up to the next such line follow it.
-    by_heads = not html and sum(_marked(units[i]) for i in range(lo, hi)) >= 2
+    # Sections whose comments open with a head ("Name says:", or a name over a date): the lines up to
+    # the next head follow it.
+    heads = {i for i in range(lo, hi) if not html and _is_head(units, i)}
+    by_heads = len(heads) >= 2
+    closed = False  # "Comments are closed." ends a text section
+    ended = False  # a line that says nothing after a comment (a footer): the comment has ended
 
     def open_comment(u: Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
         cid = len(comments) + 1
@@ -162,7 +168,10 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     for i in range(lo, hi):
         u = units[i]
         if COMMENTS_CLOSED.match(u.text):
-            u.kind = "comments_closed"
+            u.kind, closed = "comments_closed", not html
+            continue
+        if closed:
+            u.kind = "boilerplate"
             continue
         if is_comments_header(u.text) and not comments:
             u.kind = "boilerplate"
@@ -183,11 +192,13 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
             open_comment(u, level, None, stack[-1][1] if stack else None, False)
             continue
         if not html and _furniture(u.text):
-            u.kind = "boilerplate"
+            u.kind, ended = "boilerplate", True  # (a Reply button or a footer: the comment is over)
             continue
         numbered = _NUMBERED.match(u.text)
         bullet = _BULLET.match(u.text)
-        if numbered and (top_indent is None and not comments or u.indent == top_indent):
+        # (renderers right-align numbers: "9." and "10." may start one column apart)
+        if numbered and (top_indent is None and not comments or top_indent is not None
+                         and abs(u.indent - top_indent) <= 2):
             top_indent = u.indent
             stack.clear()
             open_comment(u, u.indent, numbered.group(1), None, False)
@@ -197,14 +208,24 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
                 stack.pop()
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
             continue
-        if by_heads and comments and not _marked(u):
-            continue_last(u)
+        if by_heads and top_indent is None and not stack:
+            ended = False
+        if by_heads:
+            if i in heads and top_indent is None:
+                stack.clear()
+                open_comment(u, u.indent, None, None, False)
+                ended = False
+            elif comments and not ended and (_says_something(u.text) or tl.has_date(u.text)):
+                continue_last(u)
+            else:
+                u.kind, ended = "boilerplate", True
             continue
-        while stack and stack[-1][0] >= u.indent:
+        # A bullet's own paragraphs may sit at the bullet's indent; a numbered item's sit deeper.
+        while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and not stack[-1][2])):
             stack.pop()
         if stack and stack[-1][1] == len(comments):
             continue_last(u)
-        elif top_indent is None:
+        elif top_indent is None and _says_something(u.text):
             # Header-led sections: every paragraph that is not a continuation is a comment.
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, False)
         else:
@@ -212,6 +233,24 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     return [
         Comment(c.id, c.parent, c.number, c.author, spans[c.id][0], spans[c.id][1]) for c in comments
     ]
+
+
+def _says_something(s: str) -> bool:
+    """A comment's paragraph (not a footer link): a sentence, or several words."""
+    return tl.words(s) >= 6 or bool(tl.SENTENCE_END.search(s)) or bool(re.search(r"[^\w\s.,;:'\"()-]$", s))
+
+
+def _is_head(units: Sequence[Unit], i: int) -> bool:
+    """A comment's head: "name says:", or a short name line over a date line."""
+    u = units[i]
+    if _marked(u):
+        return True
+    t = tl.strip_marker(u.text)
+    if tl.words(t) > 5 or tl.SENTENCE_END.search(t) or tl.has_date(t) or i + 1 >= len(units):
+        return False
+    nxt = tl.strip_marker(units[i + 1].text)
+    return tl.has_date(nxt) and tl.words(nxt) <= 12 and not tl.SENTENCE_END.search(nxt.rstrip(".")) and \
+        not _furniture(t)
 
 
 def _furniture(s: str) -> bool:
