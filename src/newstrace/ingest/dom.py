@@ -367,9 +367,13 @@ def segments(root: etree._Element, *, noscript: bool = False) -> list[Seg]:
                 sig = f"{ident or ''} {klass or ''}".lower() if ident or klass else ""
                 if "\n" in sig or "\t" in sig:
                     sig = " ".join(sig.split())
+                csig = sig
                 if "post" in sig and _WP_POST.search(sig):
                     sig = _WP_TAXONOMY.sub(" ", sig)
-                cat = category(tag, sig)
+                    # and the terms of custom taxonomies ("location-x", "internal_cat-sponsored"): a post
+                    # element's hyphenated classes are WordPress's and the theme's, never its role
+                    csig = " ".join(t for t in sig.split() if "-" not in t)
+                cat = category(tag, csig)
                 role = el.get("role")
                 if role is not None:
                     cat = _REGION_OF_ROLE.get(role.lower(), cat)
