@@ -63,7 +63,7 @@ def add_seconds(
             break
         if any(a <= f.first <= b or a <= f.last <= b or (f.first <= a and b <= f.last) for a, b in taken):
             continue
-        if excluded(segs[f.first]) is not None or f.articles >= 2 or _other_article(f, mine):
+        if _named_apart(segs[f.first], f, mine) or f.articles >= 2 or _other_article(f, mine):
             continue
         taken.append((f.first, f.last))
         for i in range(f.first, f.last + 1):
@@ -71,6 +71,17 @@ def add_seconds(
             if t.tag in NEVER_MAIN_TAGS or t.link_chars > 0.8 * len(t.text) or excluded(t, f) is not None:
                 continue
             main[i] = True
+
+
+def _named_apart(seg: Seg, f: Frame, mine: set[int]) -> bool:
+    """Whether ``f`` or an ancestor of it that does not hold the winner is named as not the article
+    (names on the winner's own wrappers, such as a page-wide "aside" layout column, do not count)."""
+    for g in seg.frames:
+        if id(g) not in mine and g.cat is not None and g.cat in NOT_MAIN_CATS:
+            return True
+        if g is f:
+            break
+    return False
 
 
 def _other_article(f: Frame, mine: set[int]) -> bool:
