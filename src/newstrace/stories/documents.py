@@ -27,7 +27,9 @@ def document_from_json(d: Mapping[str, Any]) -> Document:
             for x in d.get("layers") or ()
         ),
         comments=tuple(
-            Comment(c["id"], c.get("parent"), c.get("number"), c.get("author"), c["start"], c["end"], c.get("date"))
+            Comment(
+                c["id"], c.get("parent"), c.get("number"), c.get("author"), c["start"], c["end"], c.get("date")
+            )
             for c in d.get("comments") or ()
         ),
         credits=tuple(
