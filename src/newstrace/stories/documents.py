@@ -28,7 +28,8 @@ def document_from_json(d: Mapping[str, Any]) -> Document:
         ),
         comments=tuple(
             Comment(
-                c["id"], c.get("parent"), c.get("number"), c.get("author"), c["start"], c["end"], c.get("date")
+                c["id"], c.get("parent"), c.get("number"), c.get("author"),
+                c["start"], c["end"], c.get("date"),
             )
             for c in d.get("comments") or ()
         ),
