@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from . import text_lines as tl
 
 _WINDOW = 120  # lines before the article's first paragraph that may hold the headline
+CREDIT_NEXT = 2.0  # a byline or date follows within four lines
+DISTANCE = 0.1  # per line of text between the candidate and the article
 FIRST_LINE = 1.0  # scrapers often save the page's title as its first line
 _NEAR = 15  # of which lines of text (not buttons, menus or dates)
 _BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|от)\s+\S", re.I)
@@ -45,7 +47,7 @@ def is_credit_line(s: str) -> bool:
 
 
 def _candidate(s: str) -> bool:
-    if tl.has_marker(s) or _URLISH.search(s) or s.rstrip().endswith(":"):
+    if tl.has_marker(s) or _URLISH.search(s) or s.rstrip().endswith((":", ",")):
         return False
     if len(_RUN_TOGETHER.findall(s)) >= 2:
         return False
@@ -158,15 +160,15 @@ def choose_headline(
         if any(j != i and _site_titled(texts[j], s) for j in range(hi)):
             score -= 3.0  # the page's title, whose headline part the page shows on a line of its own
         if any(is_credit_line(texts[k]) for k in range(i + 1, min(hi, i + 5))):
-            score += 2.0
+            score += CREDIT_NEXT
         if i == 0:
             score += FIRST_LINE
         score += _case_points(s) + _slug_points(s, slug)
         if any(j != i and folded[j] == f for j in range(hi)):
             score += 0.3
         if tl.SENTENCE_END.search(s) and not s.rstrip().endswith(("?", "!")):
-            score -= 1.0
-        score -= 0.1 * min(between[i], _NEAR)
+            score -= 1.0  # a standfirst or a caption
+        score -= DISTANCE * min(between[i], _NEAR)
         if best is None or score > best[0]:
             best = (score, i)
     if best is not None:

@@ -82,10 +82,16 @@ def has_marker(s: str) -> bool:
     return _MARKER.match(s) is not None
 
 
+_PUNCTUATION = re.compile(r"[^\W\d_][,.;:!?)”»。，、](?:\s|$)")
+
+
 def is_prose(s: str) -> bool:
     """A sentence-like paragraph: enough words and sentence punctuation."""
     n = words(s)
-    return (n >= 12 and bool(SENTENCE_END.search(s))) or n >= 30
+    if n >= 12 and SENTENCE_END.search(s):
+        return True
+    # A long line without a sentence end is prose when punctuated (tag clouds and menus run on bare).
+    return n >= 30 and _PUNCTUATION.search(s) is not None
 
 
 def is_sentence(s: str) -> bool:
