@@ -152,6 +152,8 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     ended = False  # a line that says nothing after a comment (a footer): the comment has ended
 
     def open_comment(u: Unit, level: int, number: str | None, parent: int | None, bullet: bool) -> None:
+        nonlocal ended
+        ended = False
         cid = len(comments) + 1
         marker = _NUMBERED.match(u.text) or _BULLET.match(u.text)
         author = _author(u.text[marker.end() :] if marker else u.text)
@@ -191,6 +193,10 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
                 stack.pop()
             open_comment(u, level, None, stack[-1][1] if stack else None, False)
             continue
+        if not html and top_indent is not None and u.indent < top_indent - 2:
+            closed = True  # numbered comments sit deeper than the sidebars and footers after them
+            u.kind = "boilerplate"
+            continue
         if not html and _furniture(u.text):
             u.kind, ended = "boilerplate", True  # (a Reply button or a footer: the comment is over)
             continue
@@ -208,9 +214,7 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
                 stack.pop()
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
             continue
-        if by_heads and top_indent is None and not stack:
-            ended = False
-        if by_heads:
+        if by_heads and top_indent is None:
             if i in heads and top_indent is None:
                 stack.clear()
                 open_comment(u, u.indent, None, None, False)
@@ -223,7 +227,7 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
         # A bullet's own paragraphs may sit at the bullet's indent; a numbered item's sit deeper.
         while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and not stack[-1][2])):
             stack.pop()
-        if stack and stack[-1][1] == len(comments):
+        if stack and stack[-1][1] == len(comments) and not ended:
             continue_last(u)
         elif top_indent is None and _says_something(u.text):
             # Header-led sections: every paragraph that is not a continuation is a comment.
