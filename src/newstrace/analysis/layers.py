@@ -246,6 +246,17 @@ def _mark_html_headline(units: list[_Unit], hi: int, title: str | None, url: str
 
 
 _SHORT_FURNITURE_WORDS = 20
+_MIN_SENTENCE_WORDS = 5
+
+
+def _short_text_body(units: list[_Unit], hi: int, headline: int | None) -> None:
+    """A text with no run of lines that reads as a page's article is an article alone (a record's
+    text, a short report): its sentences after the headline are its body."""
+    for i in range(0 if headline is None else headline + 1, hi):
+        u = units[i]
+        if u.kind in (None, "body", "boilerplate", "subheadline", "caption") and tl.is_sentence(u.text) \
+                and _words(u.text) >= _MIN_SENTENCE_WORDS and not tl.is_boilerplate(u.text):
+            u.kind = "body"
 
 
 def _apply_hints(units: list[_Unit]) -> None:
@@ -441,6 +452,8 @@ def assign_layers(doc: Document) -> Document:
             if 0 < end < len(u.text) and _words(u.text[end:]) >= 3:
                 u.split = (u.start + end, "dateline", None)
 
+    if not html and not any(u.kind == "body" for u in units[:hi]):
+        _short_text_body(units, hi, headline)
     if not html:
         mark_related_runs(units, body_end, hi)  # the related-article lists after the article …
         mark_related_runs(units, hi, n)  # … and after its comments
