@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ..model import Comment, Credit, Document, Layer
 from ..pipeline import stage
 from . import text_lines as tl
-from .bylines import byline_names
+from .bylines import byline_names, strip_lead
 from .captions import is_picture_credit
 from .credits import parse_credit, parse_dateline
 from .headline import choose_html_headline
@@ -412,8 +412,8 @@ def assign_layers(doc: Document) -> Document:
             u.kind = "related"
         elif _is_date_line(t):
             u.kind = "dateline"
-        elif (bm := _BYLINE.match(t)) and _words(t) <= 12:
-            u.kind, u.author = "byline", _byline_author(bm.group(1))
+        elif _words(t) <= 12 and strip_lead(t) != t.strip() and (names := byline_names(t)):
+            u.kind, u.author = "byline", names  # "By Jane Doe", "Von Tomas Spahn", "Por A / B"
         elif i < body_start and _UPPER_NAME.match(t):
             u.kind, u.author = "byline", t.title()
         elif (_words(t) <= 12 and tl.is_boilerplate(t)) or _is_nav_like(t):
