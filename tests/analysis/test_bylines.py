@@ -87,7 +87,7 @@ def test_at_most_four_names() -> None:
     assert got == "Jane Doe, John Roe, Ann Lee, Bo Ek"
 
 
-# --- Known failures (bugs for the lead; not marked xfail on purpose) -------------------------------
+# --- Cases that failed before their fix (kept as regression guards) ------------------------------
 
 
 def test_module_docstring_example_drops_the_agency() -> None:

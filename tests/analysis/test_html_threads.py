@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.analysis.html_threads import _name_and_date, shows_writer_or_time, thread_html_comments
+from newstrace.analysis.html_threads import shows_writer_or_time, thread_html_comments
+from newstrace.analysis.shown_dates import name_and_date
 from newstrace.analysis.units import Unit
 from newstrace.analyze import anatomy_pipeline
 from newstrace.ingest.html import read_html
@@ -35,7 +36,7 @@ def test_blocks_that_show_a_writer_or_a_time(text: str) -> None:
 
 
 def test_a_german_head_line_shows_a_writer_and_time_like_an_english_one() -> None:
-    # Known failure: "nostrocrompt 17 September 2020 14:17" shows a time, but the WordPress head
+    # Guard: "nostrocrompt 17 September 2020 14:17" shows a time, but the WordPress head
     # "photobix 11. Dezember 2012 um 11:07" does not (``shown_date`` finds no date after the name), so a
     # German section of such heads without item markup is not threaded by its heads.
     assert shows_writer_or_time("photobix 11. Dezember 2012 um 11:07")
@@ -67,7 +68,7 @@ def test_blocks_that_show_neither(text: str) -> None:
     ],
 )
 def test_name_and_date_of_a_head_line(text: str, name: str, day: str | None) -> None:
-    assert _name_and_date(text) == (name, day)
+    assert name_and_date(text) == (name, day)
 
 
 @pytest.mark.parametrize(
@@ -86,9 +87,9 @@ def test_name_and_date_of_a_head_line(text: str, name: str, day: str | None) -> 
     ],
 )
 def test_name_and_date_keeps_the_whole_name(text: str, name: str) -> None:
-    # Known failure: the first cut whose rest shows a date wins, and ``shown_date`` finds the date anywhere
+    # Guard: the first cut whose rest shows a date wins, and ``shown_date`` finds the date anywhere
     # in that rest, so the name is cut inside a word ("Jo Menschenfre", "n", "Max", "Anna Schmidt a").
-    assert _name_and_date(text)[0] == name
+    assert name_and_date(text)[0] == name
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ def test_a_section_without_items_is_threaded_by_its_head_lines() -> None:
         ("And the school reopened too.", "p", 0, None),
     ])
     comments = thread_html_comments(units, 0, len(units))
-    # Known failure: a head line that is only a date gives no date (``_name_and_date`` looks for a date
+    # Guard: a head line that is only a date gives no date (``_name_and_date`` looks for a date
     # after a name only), so both dates are None.
     assert [(c.author, c.date, c.start, c.end) for c in comments] == [
         ("Anna", "2019-08-05", units[1].start, units[3].end),
@@ -243,7 +244,7 @@ def test_schema_org_comments_without_comment_classes() -> None:
 
 
 def test_schema_org_comment_time_gives_the_day() -> None:
-    # Known failure: ``comment_part`` names a block "comment-date" for a ``<time>`` only when <time> is a
+    # Guard: ``comment_part`` names a block "comment-date" for a ``<time>`` only when <time> is a
     # block element, which it never is in the DOM walk; a comment's own <time> line gives no date.
     doc = _page("""<div class="discussion"><div itemscope itemtype="http://schema.org/Comment">
  <div itemprop="author">Anna Berg</div>
@@ -312,7 +313,7 @@ def test_unmarked_comments_after_the_article() -> None:
 
 
 def test_unmarked_dated_heads_after_the_article() -> None:
-    # Known failure: an unmarked section is threaded by the plain-text threader, one comment per block:
+    # Guard: an unmarked section is threaded by the plain-text threader, one comment per block:
     # the head lines ("Anna Berg – May 3, 2019 at 6:34 am") become comments of their own, without
     # writer or date (the marked path, ``thread_html_comments``, joins a head and its text).
     doc = _page("""<div class="box"><h3>2 Comments</h3>
@@ -381,7 +382,7 @@ def test_wordpress_pingbacks_are_not_comments(gormulus: Document) -> None:
 
 
 def test_wordpress_authors_match_the_labels(gormulus: Document) -> None:
-    # Known failure (see test_name_and_date_keeps_the_whole_name): "Jo Menschenfre", "…Dendudaschreibs".
+    # Guard (see test_name_and_date_keeps_the_whole_name): "Jo Menschenfre", "…Dendudaschreibs".
     # "Mathias Autor" (the blog owner's "Autor" badge) is left out of this comparison.
     labelled = labels()["tev:gormulus.wordpress.com.durfen.html"]["comments"]
     pairs = [(c.author, x["author"]) for c, x in zip(gormulus.comments, labelled, strict=True)]
@@ -439,14 +440,14 @@ def test_forum_heads_without_item_markup_give_dates(tomshardware: Document) -> N
 
 
 def test_forum_comment_count_header_is_not_a_comment(tomshardware: Document) -> None:
-    # Known failure: "32 Comments Comment from the forums" becomes comment 1 (no author, no date).
+    # Guard: "32 Comments Comment from the forums" becomes comment 1 (no author, no date).
     labelled = labels()["tev:tomshardware.com.rtx.html"]["comments"]
     assert len(tomshardware.comments) == len(labelled) == 10
     assert kind_at(tomshardware, "32 Comments Comment from the forums") == "boilerplate"
 
 
 def test_forum_heads_give_whole_user_names(tomshardware: Document) -> None:
-    # Known failure: authors come out as "n", "b", "m", "hotaru.h", "Ast", "Wick", "jgould", "Blitz" …
+    # Guard: authors come out as "n", "b", "m", "hotaru.h", "Ast", "Wick", "jgould", "Blitz" …
     labelled = labels()["tev:tomshardware.com.rtx.html"]["comments"]
     assert [c.author for c in tomshardware.comments if c.date is not None] == [x["author"] for x in labelled]
 
@@ -473,7 +474,7 @@ def test_schema_org_items_with_comment_meta_headers() -> None:
     doc = analysed(name)
     assert [c.parent for c in doc.comments] == [None, 1]
     assert doc.text[doc.comments[1].start : doc.comments[1].end].find("Karol, acredito") >= 0
-    # Known failure: the header block is tagged "comment-date" (class comment-meta), so its writer is never
+    # Guard: the header block is tagged "comment-date" (class comment-meta), so its writer is never
     # read: both authors are None (labelled: Karol, Lilian).
     assert [c.author for c in doc.comments] == [x["author"] for x in labels()[name]["comments"]]
 
@@ -524,7 +525,7 @@ def test_labelled_comment_writers(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "head"),
     [
-        # Known failures, each with a head line the page shows (all writers come out None, or with a badge):
+        # Guards, each with a head line the page shows (all writers come out None, or with a badge):
         # a comment-author block whose date is followed by a reply link (shown_date finds no date, and the
         # whole line is too long for a name)
         ("tev:moritz-meyer.net.vreni.html", "Ben 19. Juni 2018 um 15:28 Uhr - Antworten"),

@@ -61,7 +61,7 @@ def test_no_full_date(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "day"),
     [
-        # Known failure: a German head line ending in its reply link shows no date for dateparser, and the
+        # Guard: a German head line ending in its reply link shows no date for dateparser, and the
         # built-in patterns read English month names only, so these comment heads get no date (and, in
         # html_threads, no writer): moritz-meyer.net and hpd.de (labelled) lose all their writers and days.
         ("19. Juni 2018 um 15:28 Uhr - Antworten", "2018-06-19"),  # moritz-meyer.net

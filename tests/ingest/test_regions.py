@@ -123,7 +123,7 @@ def test_a_most_read_list_is_site_wide_not_related() -> None:
 
 
 def test_share_buttons_are_not_a_related_list() -> None:
-    # Known failure: four-word share buttons read as headlines (bbc.com: "Share this with Facebook" is
+    # Guard: four-word share buttons read as headlines (bbc.com: "Share this with Facebook" is
     # laid out as related; regards.fr: the skip link "Aller à la navigation" and follow buttons).
     share = """<div class="box-7"><ul>
 <li><a href="/s/fb">Share this with Facebook</a></li><li><a href="/s/ms">Share this with Messenger</a></li>
@@ -220,7 +220,7 @@ def test_labelled_related_links_are_related_layers(name: str) -> None:
 
 
 def test_previous_and_next_post_links_are_related() -> None:
-    # Known failure: the labels count previous/next-post links next to the article as related
+    # Guard: the labels count previous/next-post links next to the article as related
     # (README: "or previous/next-post links next to the article"); here they sit in a <nav> and are
     # left as boilerplate.
     key = "tev:de.creativecommons.org.endlich.html"
@@ -230,7 +230,7 @@ def test_previous_and_next_post_links_are_related() -> None:
 
 
 def test_real_share_and_account_menus_are_not_related() -> None:
-    # Known failure: menus of four-word items read as headline lists (bbc.com share bar; regards.fr
+    # Guard: menus of four-word items read as headline lists (bbc.com share bar; regards.fr
     # skip link; ledevoir.com account menu).
     bbc = analysed("aeb:70cb2d5bca75ab5a8f6bb378a3")
     assert kind_at(bbc, "Share this with Facebook") != "related"

@@ -17,7 +17,7 @@ from ..model import Comment
 from . import text_lines as tl
 from .bylines import strip_badge, strip_lead
 from .dates import shown_date
-from .shown_dates import find_shown_date, months, weekdays
+from .shown_dates import JOINER, months, name_and_date, weekdays
 from .threads import COMMENT_AUTHOR, COMMENTS_CLOSED, is_comments_header
 from .units import Unit
 
@@ -25,8 +25,6 @@ from .units import Unit
 _SAYS = re.compile(
     r"^(.{1,60}?)\s+(?:says|said|wrote|writes|sagt|schreibt|meint|dit|dice|disse|zegt)\b.{0,40}:?\s*$", re.I
 )
-# Between a writer's name and the date after it: "am", "le mercredi", " | Di,", " – ".
-_JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the|de|du))+\s*$|[\s,|·•–—:-]+$", re.I)
 _FORM_TAGS = frozenset({"label", "button", "input", "textarea", "legend", "option"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MAX_AUTHOR_WORDS = 6
@@ -50,26 +48,6 @@ def shows_writer_or_time(text: str) -> bool:
     return tl.words(flat) <= 12 and shown_date(flat) is not None
 
 
-def _name_and_date(text: str) -> tuple[str, str | None]:
-    """A comment head split into what comes before its date (the writer, if any) and the day."""
-    found = find_shown_date(text) if len(text.split()) <= 16 else None
-    if found is None:
-        return text, None
-    head = text[: found.start]
-    week = weekdays()
-    while True:  # "Heidemarie Heim | Di, 21. April 2020": joiners and a weekday before the date
-        while (shorter := _JOINER.sub("", head)) != head:
-            head = shorter
-        last = head.rsplit(None, 1)
-        if len(last) == 2 and last[1].rstrip(".,").casefold() in week:
-            head = last[0]
-            continue
-        if len(last) == 1 and last[0].rstrip(".,").casefold() in week:
-            head = ""
-        break
-    return head, found.day
-
-
 def _name_before_time(text: str) -> str | None:
     """The writer in a date line that shows no full date: its own first line ("Karol\n1 ano atrás"),
     else the words before the first number, month or weekday ("carlos Le 9 janvier à 13:06")."""
@@ -81,7 +59,7 @@ def _name_before_time(text: str) -> str | None:
     for i, t in enumerate(toks):
         if t[:1].isdigit() or t.rstrip(".,").casefold() in calendar:
             head = " ".join(toks[:i])
-            while (shorter := _JOINER.sub("", head)) != head:
+            while (shorter := JOINER.sub("", head)) != head:
                 head = shorter
             return head if 1 <= tl.words(head) <= 4 else None
     return None
@@ -158,7 +136,7 @@ def _with_head(c: Comment, u: Unit) -> Comment:
     flat = " ".join(u.text.split())
     if c.author is None and (m := COMMENT_AUTHOR.match(flat)) is not None:
         return replace(c, author=m.group(1))
-    name, day = _name_and_date(flat)
+    name, day = name_and_date(flat)
     if c.author is None and day is not None and name:
         c = replace(c, author=_author_name(name))
     elif c.author is None and _SAYS.match(flat) and tl.words(flat) <= 10:
@@ -171,13 +149,13 @@ def _with_part(c: Comment, u: Unit) -> Comment:
     tag = u.block.tag if u.block is not None else None
     if tag == "comment-author" and c.author is None:
         flat = " ".join(u.text.split())
-        name, day = _name_and_date(flat)
+        name, day = name_and_date(flat)
         c = replace(c, author=_author_name(name))
         return c if c.date is not None else replace(c, date=day)
     if tag == "comment-date" and (c.date is None or c.author is None):
         # "gabriel sempéré Le 11 septembre 2018", "Karol\n1 ano atrás": some sites put the writer
         # in the date line
-        name, day = _name_and_date(" ".join(u.text.split()))
+        name, day = name_and_date(" ".join(u.text.split()))
         if c.author is None and (writer := name if day is not None else _name_before_time(u.text)):
             c = replace(c, author=_author_name(writer))
         return c if c.date is not None else replace(c, date=day)
@@ -188,7 +166,7 @@ def _with_part(c: Comment, u: Unit) -> Comment:
         if tl.words(flat) <= 10 and _SAYS.match(flat):
             return replace(c, author=_author_name(flat))
         if tl.words(flat) <= 16:  # a head line opening the item: "Par Bruno Gobin, le 15 mai 2019 à 08h07"
-            name, day = _name_and_date(flat)
+            name, day = name_and_date(flat)
             if day is not None:
                 return replace(c, author=_author_name(name) if name else None, date=c.date or day)
     return c

@@ -16,6 +16,9 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+# Between a writer's name and the date after it: "am", "le mercredi", " | Di,", " – ".
+JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the|de|du))+\s*$|[\s,|·•–—:-]+$", re.I)
+
 
 @dataclass(frozen=True, slots=True)
 class ShownDate:
@@ -75,3 +78,23 @@ def months() -> frozenset[str]:
 def weekdays() -> frozenset[str]:
     """Weekday names and abbreviations, lower-case (to trim "Di," from "Heidemarie Heim | Di, 21. April")."""
     return _calendar()[2]
+
+
+def name_and_date(text: str) -> tuple[str, str | None]:
+    """A comment head split into what comes before its date (the writer, if any) and the day."""
+    found = find_shown_date(text) if len(text.split()) <= 16 else None
+    if found is None:
+        return text, None
+    head = text[: found.start]
+    week = weekdays()
+    while True:  # "Heidemarie Heim | Di, 21. April 2020": joiners and a weekday before the date
+        while (shorter := JOINER.sub("", head)) != head:
+            head = shorter
+        last = head.rsplit(None, 1)
+        if len(last) == 2 and last[1].rstrip(".,").casefold() in week:
+            head = last[0]
+            continue
+        if len(last) == 1 and last[0].rstrip(".,").casefold() in week:
+            head = ""
+        break
+    return head, found.day
