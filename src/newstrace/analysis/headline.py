@@ -58,9 +58,16 @@ def title_variants(titles: Sequence[str], url: str | None = None) -> tuple[list[
     host = _host(url)
     out: list[list[str]] = []
     site: list[list[str]] = []
-    for t in titles:
+    wholes = [_tokens(t) for t in titles]
+    for k, t in enumerate(titles):
         parts = [p for p in _SEPARATOR.split(t) if p.strip()]
-        named = [p for p in parts if len(parts) > 1 and _is_site_name(p, host)]
+        # "Headline | Site" beside an og:title "Headline": the parts that are not the other title
+        # are the site's name, however the host spells it
+        repeats = [p for p in parts if any(_tokens(p) == w for j, w in enumerate(wholes) if j != k and w)]
+        named = [
+            p for p in parts
+            if len(parts) > 1 and (_is_site_name(p, host) or (repeats and p not in repeats))
+        ]
         site.extend(_tokens(p) for p in named)
         kept = [p for p in parts if p not in named]
         whole = _tokens(" ".join(kept))

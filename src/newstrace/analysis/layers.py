@@ -19,6 +19,7 @@ from .captions import is_picture_credit
 from .credits import parse_credit, parse_dateline
 from .headline import choose_html_headline
 from .html_threads import shows_writer_or_time, thread_html_comments
+from .shown_dates import name_and_date
 from .text_body import text_zones
 from .text_headline import choose_headline
 from .text_related import mark_related_runs
@@ -70,6 +71,14 @@ def _byline_author(s: str) -> str:
     """The person in a byline, without the outlet or role that may follow ("Jane Doe, Associated Press")."""
     name = re.split(r",|\s+(?:for|of|at)\s+|\s+[-–—|]\s+", s.strip(), maxsplit=1)[0]
     return name.strip()
+
+
+def _name_over_date(s: str) -> str | None:
+    """The names of a short line that is a writer's name and the day ("Martina Berg 19. Juni 2019")."""
+    if _words(s) > 10:
+        return None
+    head, day = name_and_date(" ".join(s.split()))
+    return byline_names(head) if day is not None and head and _words(head) <= 4 else None
 
 
 def _is_date_line(s: str) -> bool:
@@ -412,10 +421,12 @@ def assign_layers(doc: Document) -> Document:
             u.kind = "related"
         elif _is_date_line(t):
             u.kind = "dateline"
-        elif _words(t) <= 12 and strip_lead(t) != t.strip() and (names := byline_names(t)):
-            u.kind, u.author = "byline", names  # "By Jane Doe", "Von Tomas Spahn", "Por A / B"
+        elif _words(t) <= 16 and strip_lead(t) != t.strip() and (names := byline_names(t)):
+            u.kind, u.author = "byline", names  # "By Jane Doe", "Von Tomas Spahn", "Posted by A on <date>"
         elif i < body_start and _UPPER_NAME.match(t):
             u.kind, u.author = "byline", t.title()
+        elif i < body_start and (names := _name_over_date(t)):
+            u.kind, u.author = "byline", names  # "Martina Berg 19. Juni 2019" above the article
         elif (_words(t) <= 12 and tl.is_boilerplate(t)) or _is_nav_like(t):
             u.kind = "boilerplate"
         elif i < body_start and not html and (tl.has_marker(t) or tl.is_furniture(t) or tl.is_share(t)):
