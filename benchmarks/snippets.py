@@ -5,8 +5,9 @@ snippet scorer (``snippet_eval.score``, imported from ``--tools-dir``): every ``
 is a true positive, every ``without`` snippet found a false positive, over all snippets of all pages.
 
 newstrace rows: ``main`` is the HTML path's own judgement (``read_html``'s ``Block.main`` blocks, what
-``extract_main_text`` returns); ``body`` is the anatomy stage's body layers of the same document
-(skip with ``--no-layers``). trafilatura runs with its defaults (``trafilatura.extract(html)``).
+``extract_main_text`` returns); ``body`` is the anatomy stage's article of the same document, body
+layers with their section headings (``Document.article_text``; skip with ``--no-layers``).
+trafilatura runs with its defaults (``trafilatura.extract(html)``).
 
 The pages are also split by host into two halves (a hash of the host name, so a site is always in one
 half): a rule tuned on pages of some sites should help the other half too. Each row shows both halves,
@@ -78,14 +79,14 @@ def newstrace_main(doc: Document) -> str:
 
 
 def make_body_layers() -> Callable[[Document], str]:
-    """The anatomy stage's body layers of a document (imported only when asked for)."""
+    """The article as the anatomy stage gives it (``Document.article_text``: body layers and their
+    section headings; imported only when asked for)."""
     from newstrace.analyze import anatomy_pipeline
 
     pipeline = anatomy_pipeline()
 
     def body(doc: Document) -> str:
-        done = pipeline(doc)
-        return "\n".join(done.text[x.start : x.end] for x in done.layers if x.kind == "body")
+        return pipeline(doc).article_text()
 
     return body
 
@@ -135,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tools-dir", type=Path, default=DEFAULT_TOOLS, help="folder of snippet_eval.py")
     parser.add_argument("--limit", type=int, help="only the first N pages (in the data set's order)")
     parser.add_argument("--cpu", type=int, help="CPU core to pin to (default: the last allowed one)")
-    parser.add_argument("--no-layers", action="store_true", help="skip the anatomy stage's body layers")
+    parser.add_argument("--no-layers", action="store_true", help="skip the anatomy stage's article")
     parser.add_argument("--no-trafilatura", action="store_true", help="newstrace only")
     parser.add_argument("--json-out", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
