@@ -53,6 +53,9 @@ $(BENCH_STAMP): $(STAMP)
 # Accuracy and speed against external gold sets (needs ../shared/data and ../shared/tools).
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/extraction.py --repeat 3
+	$(BIN)/python benchmarks/snippets.py
+	$(BIN)/python benchmarks/text_pages.py
+	$(BIN)/python benchmarks/anatomy.py
 	$(BIN)/python benchmarks/credits.py
 	$(BIN)/python benchmarks/quotes.py
 	$(BIN)/python benchmarks/ner.py
