@@ -14,44 +14,18 @@ slows every extractor alike.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from scorers import CORPORA, DEFAULT_TOOLS, load_scorer, pin_one_core
 
 from newstrace.ingest.html import extract_main_text
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_TOOLS = ROOT.parent / "shared" / "tools"
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "article-extraction-benchmark"
-
-
-def load_scorer(tools_dir: Path) -> ModuleType:
-    """Import ``extraction_eval.py`` from the shared tools folder (it is not a package)."""
-    path = tools_dir / "extraction_eval.py"
-    if not path.is_file():
-        raise SystemExit(f"scorer not found: {path} (give --tools-dir)")
-    spec = importlib.util.spec_from_file_location("extraction_eval", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["extraction_eval"] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-def pin_one_core(cpu: int | None) -> str:
-    """Run on one core, so that no extractor gains from a second one (lxml and Python do not)."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity)"
-    allowed = sorted(os.sched_getaffinity(0))
-    chosen = cpu if cpu is not None else allowed[-1]
-    os.sched_setaffinity(0, {chosen})
-    return f"pinned to CPU {chosen}"
+DEFAULT_DATA = CORPORA / "article-extraction-benchmark"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be >= 1")
 
-    ee = load_scorer(args.tools_dir)
+    ee = load_scorer(args.tools_dir, "extraction_eval")
     ee.block_network()
     where = pin_one_core(args.cpu)
     pages = ee.load_pages(args.data_dir, args.limit)

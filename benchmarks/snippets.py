@@ -23,48 +23,22 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import importlib.util
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
+
+from scorers import CORPORA, DEFAULT_TOOLS, load_scorer, pin_one_core
 
 from newstrace.errors import InputError
 from newstrace.ingest.html import read_html
 from newstrace.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_TOOLS = ROOT.parent / "shared" / "tools"
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "trafilatura-eval"
-
-
-def load_scorer(tools_dir: Path) -> ModuleType:
-    """Import ``snippet_eval.py`` from the tools folder (it is not a package)."""
-    path = tools_dir / "snippet_eval.py"
-    if not path.is_file():
-        raise SystemExit(f"scorer not found: {path} (give --tools-dir)")
-    spec = importlib.util.spec_from_file_location("snippet_eval", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["snippet_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def pin_one_core(cpu: int | None) -> str:
-    """Run on one core, so that no extractor gains from a second one."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity)"
-    allowed = sorted(os.sched_getaffinity(0))
-    chosen = cpu if cpu is not None else allowed[-1]
-    os.sched_setaffinity(0, {chosen})
-    return f"pinned to CPU {chosen}"
+DEFAULT_DATA = CORPORA / "trafilatura-eval"
 
 
 def host_half(url: str) -> int:
@@ -141,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json-out", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
 
-    se = load_scorer(args.tools_dir)
+    se = load_scorer(args.tools_dir, "snippet_eval")
     evaldata = args.data_dir / "evaldata.json"
     if not evaldata.is_file():
         raise SystemExit(f"data not found: {evaldata} (give --data-dir)")

@@ -22,7 +22,6 @@ import argparse
 import gzip
 import hashlib
 import html
-import importlib.util
 import json
 import sys
 import time
@@ -32,28 +31,13 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from scorers import CORPORA, DEFAULT_TOOLS, load_scorer
+
 from newstrace.analyze import anatomy_pipeline
 from newstrace.ingest.charset import decode_html
 from newstrace.ingest.text import read_text
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT / "tests" / "fixtures" / "corpora"
-DEFAULT_TOOLS = ROOT.parent / "shared" / "tools"
 RENDERERS = ("inscriptis", "html-text")
-
-
-def load_module(tools_dir: Path, name: str) -> ModuleType:
-    """Import one of the shared scorers (a script, not a package)."""
-    path = tools_dir / f"{name}.py"
-    if not path.is_file():
-        raise SystemExit(f"scorer not found: {path} (give --tools-dir)")
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def renderer(name: str) -> Callable[[str], str]:
@@ -152,8 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages of each set")
     parser.add_argument("--json-out", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
-    ee = load_module(args.tools_dir, "extraction_eval")
-    se = load_module(args.tools_dir, "snippet_eval")
+    ee = load_scorer(args.tools_dir, "extraction_eval")
+    se = load_scorer(args.tools_dir, "snippet_eval")
     ee.block_network()
     rows = benchmark_pages(ee, args.limit) + snippet_pages(se, args.limit)
     print(f"{'set':<17} {'renderer':<11} {'system':<26} {'F1':>6} {'P':>6} {'R':>6} "
