@@ -70,3 +70,20 @@ def kind_at(doc: Document, snippet: str) -> str:
 def squash(text: str) -> str:
     """Case-folded, without whitespace: how labels are compared with the text."""
     return "".join(text.casefold().split())
+
+
+# A short news article, for pages built in a test around it (comments, lists, buttons after it).
+BUILT_ARTICLE = """<article><h1>Storm cuts power to thousands across the coast</h1>
+<p>A powerful storm knocked out power to more than 40,000 homes and businesses overnight, toppling trees
+onto roads and cutting off several towns along the coast, officials said on Wednesday morning.</p>
+<p>"We have crews working around the clock," a utility spokeswoman said, adding that most customers
+should have power back by the end of the week, weather permitting, and that schools would reopen.</p>
+<p>Several school districts cancelled classes for the day, and officials urged residents to stay off
+the roads while crews cleared debris and repaired downed lines across the whole region.</p>
+</article>"""
+
+
+def built_page(after: str, title: str = "Storm cuts power to thousands across the coast") -> str:
+    """An HTML page holding ``BUILT_ARTICLE`` and then ``after``."""
+    head = f"<!doctype html><html><head><title>{title}</title></head>"
+    return f"{head}<body>{BUILT_ARTICLE}{after}</body></html>"

@@ -13,7 +13,7 @@ from newstrace.analyze import anatomy_pipeline
 from newstrace.ingest.html import read_html
 from newstrace.model import Block, Comment, Document
 
-from ..real_pages import analysed, kind_at, labels
+from ..real_pages import analysed, built_page, kind_at, labels
 
 # ---------------------------------------------------------------------------------------------------
 # Head lines: who wrote a comment and when
@@ -195,21 +195,8 @@ def test_only_units_of_the_comment_region_are_threaded() -> None:
 # Built pages through the whole anatomy
 
 
-_ARTICLE = """<article><h1>Storm cuts power to thousands across the coast</h1>
-<p>A powerful storm knocked out power to more than 40,000 homes and businesses overnight, toppling trees
-onto roads and cutting off several towns along the coast, officials said on Wednesday morning.</p>
-<p>"We have crews working around the clock," a utility spokeswoman said, adding that most customers
-should have power back by the end of the week, weather permitting, and that schools would reopen.</p>
-<p>Several school districts cancelled classes for the day, and officials urged residents to stay off
-the roads while crews cleared debris and repaired downed lines across the whole region.</p>
-</article>"""
-
-
 def _page(after: str) -> Document:
-    html = (
-        "<!doctype html><html><head><title>Storm cuts power to thousands across the coast | The Daily Example"
-        f"</title></head><body>{_ARTICLE}{after}</body></html>"
-    )
+    html = built_page(after, "Storm cuts power to thousands across the coast | The Daily Example")
     doc = read_html(html, doc_id="built", source="built.html", url="https://www.dailyexample.com/2019/storm")
     return anatomy_pipeline()(doc)
 

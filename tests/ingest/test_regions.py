@@ -14,34 +14,18 @@ from newstrace.ingest.page_meta import page_title
 from newstrace.ingest.regions import related_lists
 from newstrace.model import Block, Document
 
-from ..real_pages import analysed, kind_at, labels, layer_texts, raw_page, squash
-
-ARTICLE = """<article><h1>Storm cuts power to thousands across the coast</h1>
-<p>A powerful storm knocked out power to more than 40,000 homes and businesses overnight, toppling trees
-onto roads and cutting off several towns along the coast, officials said on Wednesday morning.</p>
-<p>"We have crews working around the clock," a utility spokeswoman said, adding that most customers
-should have power back by the end of the week, weather permitting, and that schools would reopen.</p>
-<p>Several school districts cancelled classes for the day, and officials urged residents to stay off
-the roads while crews cleared debris and repaired downed lines across the whole region.</p>
-</article>"""
-
-
-def _html(after: str) -> str:
-    return (
-        "<!doctype html><html><head><title>Storm cuts power to thousands across the coast</title></head>"
-        f"<body>{ARTICLE}{after}</body></html>"
-    )
+from ..real_pages import analysed, built_page, kind_at, labels, layer_texts, raw_page, squash
 
 
 def _related_texts(after: str) -> list[str]:
     """The texts of the blocks ``related_lists`` finds on the built page."""
-    root = parse(_html(after), "built.html")
+    root = parse(built_page(after), "built.html")
     reading = read_body(root, page_title(root))
     return [reading.segs[i].text for i in sorted(related_lists(reading.segs, reading.judged))]
 
 
 def _doc(after: str) -> Document:
-    return read_html(_html(after), doc_id="built", source="built.html", url="https://www.dailyexample.com/a")
+    return read_html(built_page(after), doc_id="built", source="built.html", url="https://www.dailyexample.com/a")
 
 
 def _block(doc: Document, snippet: str) -> Block:

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ..model import Block
+from ..urls import site_name
 
 _WORD = re.compile(r"[^\W_]+", re.U)
 # What sites put between a headline and their name in <title>: "Headline | Site", "Site - Headline".
@@ -55,7 +55,7 @@ def _is_site_name(part: str, host: str) -> bool:
 def title_variants(titles: Sequence[str], url: str | None = None) -> tuple[list[list[str]], list[list[str]]]:
     """Headline variants of the page's titles (each whole, and each part between separators), and the
     parts that name the site, which a headline must not match better than it matches the headline."""
-    host = _host(url)
+    host = site_name(url)
     out: list[list[str]] = []
     site: list[list[str]] = []
     wholes = [_tokens(t) for t in titles]
@@ -76,14 +76,6 @@ def title_variants(titles: Sequence[str], url: str | None = None) -> tuple[list[
         if len(kept) > 1:
             out.extend(toks for p in kept if len(toks := _tokens(p)) >= 2)
     return out, site
-
-
-def _host(url: str | None) -> str:
-    if not url:
-        return ""
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
-    return "".join(_compact(x) for x in labels[:-1] or labels)
 
 
 def _match(words: list[str], variants: Sequence[Counter[str]]) -> tuple[float, float]:
@@ -190,7 +182,7 @@ def _title_without_site(text: str, index: int, url: str | None) -> HeadlineChoic
         return HeadlineChoice(index)
     first, last = seps[0], seps[-1]
     head, tail = text[: first.start()], text[last.end() :]
-    host = _host(url)
+    host = site_name(url)
     if _is_site_name(head, host) and not _is_site_name(tail, host):
         return HeadlineChoice(index, cut=first.end(), head_is_site=True)
     if _is_site_name(tail, host) or len(_tokens(tail)) <= len(_tokens(head)):

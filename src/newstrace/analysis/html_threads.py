@@ -17,7 +17,7 @@ from ..model import Comment
 from . import text_lines as tl
 from .bylines import strip_badge, strip_lead
 from .dates import shown_date
-from .shown_dates import JOINER, months, name_and_date, weekdays
+from .shown_dates import months, name_and_date, strip_joiners, weekdays
 from .threads import COMMENT_AUTHOR, COMMENTS_CLOSED, is_comments_header
 from .units import Unit
 
@@ -58,9 +58,7 @@ def _name_before_time(text: str) -> str | None:
     toks = text.split()
     for i, t in enumerate(toks):
         if t[:1].isdigit() or t.rstrip(".,").casefold() in calendar:
-            head = " ".join(toks[:i])
-            while (shorter := JOINER.sub("", head)) != head:
-                head = shorter
+            head = strip_joiners(" ".join(toks[:i]))
             return head if 1 <= tl.words(head) <= 4 else None
     return None
 

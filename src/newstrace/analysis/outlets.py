@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+
+from .. import urls
 
 __all__ = [
     "Outlet",
@@ -97,17 +98,6 @@ def _acronym_key(name: str) -> str | None:
     return key
 
 
-def _host(url_or_host: str) -> str:
-    s = url_or_host.strip().lower()
-    if "//" not in s:
-        s = "//" + s
-    try:
-        host = urlsplit(s).hostname or ""
-    except ValueError:
-        return ""
-    return host.rstrip(".")
-
-
 class _Entry(NamedTuple):
     """One name as the text matcher sees it."""
 
@@ -148,7 +138,7 @@ class Registry:
         self._domains: dict[str, Outlet] = {}
         for o in outlets:
             for d in o.domains:
-                self._domains[_host(d).removeprefix("www.")] = o
+                self._domains[urls.host(d).removeprefix("www.")] = o
         self._first: dict[str, list[_Entry]] = {}
         self._build_matcher(frozenset(fold(s) for s in text_skip if not _acronym_key(s)),
                             frozenset(k for s in text_skip if (k := _acronym_key(s))))
@@ -240,7 +230,7 @@ class Registry:
 
     def by_domain(self, url_or_host: str) -> Outlet | None:
         """The outlet that owns a URL's host (or a bare host), subdomains included."""
-        host = _host(url_or_host).removeprefix("www.")
+        host = urls.host(url_or_host).removeprefix("www.")
         while host:
             hit = self._domains.get(host)
             if hit is not None:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 # Between a writer's name and the date after it: "am", "le mercredi", " | Di,", " – ".
-JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the|de|du))+\s*$|[\s,|·•–—:-]+$", re.I)
+_JOINER = re.compile(r"(?:\s+(?:on|am|um|le|el|il|at|op|em|den|the|de|du))+\s*$|[\s,|·•–—:-]+$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +85,15 @@ def name_and_date(text: str) -> tuple[str, str | None]:
     found = find_shown_date(text) if len(text.split()) <= 16 else None
     if found is None:
         return text, None
-    head = text[: found.start]
+    return strip_joiners(text[: found.start]), found.day
+
+
+def strip_joiners(head: str) -> str:
+    """What is left of the text before a date once the words joining it to the date are gone:
+    "Heidemarie Heim | Di," and "Par Bruno Gobin, le mercredi" end at the name."""
     week = weekdays()
-    while True:  # "Heidemarie Heim | Di, 21. April 2020": joiners and a weekday before the date
-        while (shorter := JOINER.sub("", head)) != head:
+    while True:
+        while (shorter := _JOINER.sub("", head)) != head:
             head = shorter
         last = head.rsplit(None, 1)
         if len(last) == 2 and last[1].rstrip(".,").casefold() in week:
@@ -96,5 +101,4 @@ def name_and_date(text: str) -> tuple[str, str | None]:
             continue
         if len(last) == 1 and last[0].rstrip(".,").casefold() in week:
             head = ""
-        break
-    return head, found.day
+        return head

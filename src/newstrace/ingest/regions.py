@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
+from ..urls import site_name
 from .dom import Frame, Seg
 from .html_vocabulary import vocabulary
 from .main_text import Judgement
@@ -127,7 +127,8 @@ def related_lists(segs: Sequence[Seg], judged: Judgement, url: str | None = None
     (menus, tickers) or its items are buttons (one template, the site's own name); a short heading
     right above the run is its title.
     """
-    site = _site_name(url)
+    site = site_name(url)
+    site = site if len(site) >= 4 else ""  # a short name is found inside too many words
     out: set[int] = set()
     run: list[int] = []
     items = gap = 0
@@ -249,16 +250,6 @@ def _templated(items: Sequence[Seg]) -> bool:
         return False
     most = max(openings.count(o) for o in set(openings))
     return most >= 0.6 * len(openings)
-
-
-def _site_name(url: str | None) -> str:
-    """The site's own name as its host spells it ("regards" for www.regards.fr), or ""."""
-    if not url:
-        return ""
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
-    name = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
-    return name if len(name) >= 4 else ""
 
 
 def _about_the_site(items: Sequence[Seg], site: str) -> bool:
