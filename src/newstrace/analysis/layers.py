@@ -41,9 +41,6 @@ _SIGNATURE = re.compile(
     r"""(?:(?<=[a-z])|(?<=[.!?…"”’]\s)|(?<=[.!?…"”’])|(?<=[-–—~]\s)|(?<=\n))"""
     r"""([A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+[A-Z][a-z'’-]+){1,2})\s*[\])]?\s*$"""
 )
-_BYLINE = re.compile(
-    r"^(?:by|written by|words by|author:|reporting by|story by)\s+([A-Z][^\n,|;]{1,80})", re.I
-)
 # A reporter's name alone on a line in capitals, as wire pages print bylines ("JANIE HAR").
 _UPPER_NAME = re.compile(r"^[A-Z][A-Z'’.-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Z'’-]+){1,2}$")
 _RELATED = tl.RELATED_LEAD
@@ -65,12 +62,6 @@ _HAS_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}|\b\d{{
 _words = tl.words
 _is_prose = tl.is_prose
 _is_title_like = tl.is_title_like
-
-
-def _byline_author(s: str) -> str:
-    """The person in a byline, without the outlet or role that may follow ("Jane Doe, Associated Press")."""
-    name = re.split(r",|\s+(?:for|of|at)\s+|\s+[-–—|]\s+", s.strip(), maxsplit=1)[0]
-    return name.strip()
 
 
 def _name_over_date(s: str) -> str | None:
@@ -355,9 +346,8 @@ def assign_layers(doc: Document) -> Document:
             u.kind = "caption"
             continue
         if match is not None and match.kind == "byline" and not _is_prose(u.text):
-            bm = _BYLINE.match(u.text)
             u.kind, u.outlet = "byline", c.outlet
-            u.author = _byline_author(bm.group(1)) if bm else None
+            u.author = byline_names(u.text)  # the people; the agency is the outlet
             continue
         head = text[u.start : c.start].strip()
         tail = text[c.end : u.end].strip()
