@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt requirements-model.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint unit venv bench clean browser
+.PHONY: run test lint unit venv bench clean browser postgres
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,20 @@ browser:
 	  else echo "note: no chromium and no root apt: browser tests will be skipped"; fi; \
 	fi
 
+# Debian's PostgreSQL server programs (initdb, pg_ctl) for the shared-store tests, which start throwaway
+# servers in temporary folders. Installed when missing and we may (root with apt); else the tests fail.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "note: PostgreSQL is not installed and cannot be (no root apt): the store tests will fail"; fi; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-unit: $(STAMP) browser
+unit: $(STAMP) browser postgres
 	$(BIN)/pytest -q
 
 test: lint unit
