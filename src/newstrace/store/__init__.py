@@ -1,0 +1,140 @@
+"""The store: the only package that speaks SQL. ``open_store(db)`` picks the backend from ``db``.
+
+A path is SQLite (one file, the embedded default); a value starting with ``postgresql://`` is a
+PostgreSQL server. Callers get a :class:`Store` and typed views back, never a connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import StoreBusy, StoreError
+from .base import (
+    BODY_KINDS,
+    CopiedPassage,
+    CopyCheckpoint,
+    CopyOf,
+    DocumentInfo,
+    EntityMention,
+    EntityQuote,
+    EntityView,
+    ErrorView,
+    EventSource,
+    OutletQuotes,
+    PassageView,
+    PendingPage,
+    ProvenanceView,
+    PutResult,
+    QueryInterrupted,
+    SearchHit,
+    StatementQuote,
+    StatementView,
+    Store,
+    StoreLocked,
+    StoryAssignment,
+    StoryEvent,
+    StoryMember,
+    StorySummary,
+    StoryView,
+    TimelineEntry,
+    as_json,
+)
+
+__all__ = [
+    "BODY_KINDS",
+    "CopiedPassage",
+    "CopyCheckpoint",
+    "CopyOf",
+    "DocumentInfo",
+    "EntityMention",
+    "EntityQuote",
+    "EntityView",
+    "ErrorView",
+    "EventSource",
+    "OutletQuotes",
+    "PassageView",
+    "PendingPage",
+    "ProvenanceView",
+    "PutResult",
+    "QueryInterrupted",
+    "SearchHit",
+    "StatementQuote",
+    "StatementView",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreLocked",
+    "StoryAssignment",
+    "StoryEvent",
+    "StoryMember",
+    "StorySummary",
+    "StoryView",
+    "TimelineEntry",
+    "DATABASE_ERRORS",
+    "as_json",
+    "begin_request",
+    "describe_error",
+    "is_postgres",
+    "open_reader",
+    "open_store",
+]
+
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+# What a backend's driver raises when a statement fails on an open store (a damaged page, a full disk, a
+# budget run out); ``describe_error`` says it in one line. The PostgreSQL backend adds psycopg's.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+
+def describe_error(db: str | Path, error: Exception) -> StoreError:
+    """A driver's error met on ``db`` as a one-line ``StoreError`` (``QueryInterrupted``: over budget;
+    ``StoreLocked``: a writer held the store too long; else the store's fault and what to do)."""
+    if isinstance(error, StoreError):
+        return error
+    from .sqlite_health import fault
+
+    text = str(error)
+    if "interrupted" in text:
+        return QueryInterrupted(f"{db}: the query was interrupted: {text}")
+    if "locked" in text or "busy" in text:
+        return StoreLocked(f"{db}: the store is busy ({text})")
+    if isinstance(error, sqlite3.Error):
+        return fault(db, error)
+    return StoreError(f"{db}: {text}")
+
+
+def is_postgres(db: str) -> bool:
+    """Whether ``db`` names a PostgreSQL server rather than a SQLite file."""
+    return str(db).startswith(POSTGRES_PREFIXES)
+
+
+def open_store(db: str, *, readonly: bool = False, check: bool = True) -> Store:
+    """The store ``db`` names, opened for writing (taking the one writer's lock) or for reading.
+
+    ``check``: a writer refuses a damaged store (SQLite: ``quick_check``) so nothing is written into it.
+    """
+    if is_postgres(db):
+        raise StoreError("PostgreSQL backend not available")
+    from .sqlite import SqliteStore
+
+    return SqliteStore(db, readonly=readonly, check=check)
+
+
+def open_reader(db: str, *, budget: float = 5.0) -> Store:
+    """A read-only store safe to share between threads (the web app): every thread reads through its
+    own connection, and a read running past ``budget`` seconds after :func:`begin_request` stops with
+    ``QueryInterrupted``."""
+    if is_postgres(db):
+        raise StoreError("PostgreSQL backend not available")
+    from .sqlite_read import SharedReader
+
+    return SharedReader(db, budget=budget)
+
+
+def begin_request(store: Store) -> None:
+    """Start the time budget of one request on a store from :func:`open_reader` (others: no-op)."""
+    begin: Callable[[], None] | None = getattr(store, "begin", None)
+    if begin is not None:
+        begin()
