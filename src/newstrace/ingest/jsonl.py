@@ -116,9 +116,11 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _lines(stream: ByteStream, max_bytes: int) -> Iterator[tuple[int, bytes, int]]:
-    """``(line_no, line, length)`` per physical line; an over-long line comes back empty with its length."""
-    n = 0
+def physical_lines(stream: ByteStream, max_bytes: int, first: int = 1) -> Iterator[tuple[int, bytes, int]]:
+    """``(line_no, line, length)`` per physical line; an over-long line comes back empty with its length.
+
+    ``first``: the number of the stream's first line (a reader of one part of a file)."""
+    n = first - 1
     while True:
         line = stream.readline(max_bytes + 1)
         if not line:
@@ -149,15 +151,22 @@ def _loads(raw: bytes, source: str) -> Any:
         raise InputError(source, "not JSON (nested too deeply)") from e
 
 
-def iter_jsonl(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Document | InputError]:
+def iter_jsonl(
+    stream: ByteStream, source: str, *, max_bytes: int, first: int = 1, count: int | None = None
+) -> Iterator[Document | InputError]:
     """Yield a ``Document`` or an ``InputError`` per record of an (uncompressed) JSON Lines stream.
 
     A file holding one JSON array of records, or one pretty-printed record, is read too (``.json``
-    files often are); its items are named ``path#item N``.
+    files often are); its items are named ``path#item N``. ``first``/``count``: the stream starts at
+    line ``first`` of the file and only ``count`` lines are read (one part of a file; ids repeated
+    across parts are the caller's to find).
     """
     seen: dict[str, str] = {}
-    any_line = False
-    for n, raw, length in _lines(stream, max_bytes):
+    whole = first == 1 and count is None
+    any_line = first > 1  # only a file's own start may hold one whole JSON value
+    for n, raw, length in physical_lines(stream, max_bytes, first):
+        if count is not None and n >= first + count:
+            break
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         src = f"{source}:{n}"
@@ -173,7 +182,7 @@ def iter_jsonl(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[D
             return
         any_line = True
         yield from _one(partial(_loads, raw, src), src, seen)
-    if not any_line:
+    if not any_line and whole:
         yield InputError(source, "empty input (no records)")
 
 

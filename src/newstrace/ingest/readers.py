@@ -50,7 +50,9 @@ from .jsonl import iter_jsonl
 from .text import read_text
 from .warc import iter_warc
 
-__all__ = ["FORMATS", "MAX_INPUT_BYTES", "expand_paths", "read_bytes", "read_paths"]
+__all__ = [
+    "FORMATS", "MAX_INPUT_BYTES", "expand_paths", "guard_items", "read_bytes", "read_file", "read_paths",
+]
 
 PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -112,7 +114,7 @@ def read_paths(
             yield item
             continue
         path, doc_id = item
-        yield from _read_file(path, doc_id, fmt, max_bytes)
+        yield from read_file(path, doc_id, fmt, max_bytes)
 
 
 def expand_paths(paths: Iterable[PathArg]) -> Iterator[tuple[Path, str] | InputError]:
@@ -182,7 +184,8 @@ def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
         yield full, escape_name(rel)
 
 
-def _read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
+def read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
+    """The items of one file (``doc_id``: its default id), errors in their place."""
     source = escape_name(str(path))
     try:
         st = path.stat()
@@ -197,22 +200,28 @@ def _read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Do
 
 def _guarded(inp: _Input, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
     """``_read_input`` with every failure turned into an ``InputError`` naming the input."""
+    return guard_items(_read_input(inp, fmt, max_bytes), inp.source)
+
+
+def guard_items(items: Iterator[Document | InputError], source: str) -> Iterator[Document | InputError]:
+    """The items of one input, every failure of its reader turned into an ``InputError`` naming it and
+    every document's text made encodable."""
     try:
-        for item in _read_input(inp, fmt, max_bytes):
+        for item in items:
             yield _encodable(item) if isinstance(item, Document) else item
     except InputError as e:
         yield e
     except ImportError:
         raise  # a broken installation is not a bad input
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-        yield InputError(inp.source, f"truncated or corrupt gzip data ({e})")
+        yield InputError(source, f"truncated or corrupt gzip data ({e})")
     except OSError as e:
-        yield InputError(inp.source, e.strerror or str(e))
+        yield InputError(source, e.strerror or str(e))
     except RecursionError:
-        yield InputError(inp.source, "cannot read: structure nested too deeply")
+        yield InputError(source, "cannot read: structure nested too deeply")
     except Exception as e:  # a reader bug must not stop a batch; say what it was
-        logger.debug("%s: reader failed", inp.source, exc_info=True)
-        yield InputError(inp.source, f"cannot read ({type(e).__name__}: {e})")
+        logger.debug("%s: reader failed", source, exc_info=True)
+        yield InputError(source, f"cannot read ({type(e).__name__}: {e})")
 
 
 def _read_input(inp: _Input, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:

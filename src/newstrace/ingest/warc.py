@@ -20,7 +20,7 @@ import io
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..errors import InputError
@@ -135,17 +135,43 @@ def _archive(stream: ByteStream) -> Any:
     return archive
 
 
-def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Document | InputError]:
-    """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``."""
+@dataclass
+class WarcTally:
+    """What a run of records held, for a reader of one part of an archive (``ingest.splits``): the
+    caller adds the parts up to say, as a whole-archive read does, that an archive had no pages."""
+
+    records: int = 0
+    skipped: int = 0
+    produced: int = 0
+    broken: bool = False  # the part ended at a record that breaks the archive: nothing after it is read
+
+
+def iter_warc(
+    stream: ByteStream,
+    source: str,
+    *,
+    max_bytes: int,
+    first: int = 1,
+    count: int | None = None,
+    tally: WarcTally | None = None,
+) -> Iterator[Document | InputError]:
+    """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``.
+
+    ``first``/``count``: the stream starts at record number ``first`` of the archive (names stay
+    ``path#record N``) and only ``count`` records are read; with a ``tally`` the whole-archive check
+    (no page records at all) is left to the caller.
+    """
     skipped: Counter[str] = Counter()
     produced = 0
-    n = 0
+    read = 0
+    n = first - 1
     try:
         records = iter(_archive(stream))
     except Exception as e:  # warcio raises plain Exceptions for unreadable starts
+        _broken(tally)
         yield InputError(source, f"not a readable WARC ({e})")
         return
-    while True:
+    while count is None or n - first + 1 < count:
         n += 1
         src = f"{source}#record {n}"
         try:
@@ -153,14 +179,18 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
         except StopIteration:
             break
         except _Cut as e:
+            _broken(tally)
             yield InputError(src, str(e))
             return
         except InputError as e:  # the gzip stream was cut or corrupt
+            _broken(tally)
             yield InputError(src, e.reason)
             return
         except Exception as e:  # warcio and gzip raise many kinds; all mean the archive breaks here
+            _broken(tally)
             yield InputError(src, f"truncated or corrupt record ({type(e).__name__}: {_short(e)})")
             return
+        read += 1
         item: Document | InputError | None
         try:
             item, reason = _page(record, src, max_bytes)
@@ -173,12 +203,15 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
         try:
             _quietly(_drain, record.raw_stream)  # also where a cut gzip stream shows
         except InputError as e:
+            _broken(tally)
             yield InputError(src, e.reason)
             return
         except Exception as e:
+            _broken(tally)
             yield InputError(src, f"truncated or corrupt record ({type(e).__name__}: {_short(e)})")
             return
         if _truncated(record):
+            _broken(tally)
             yield InputError(src, "truncated record (the archive ends inside it)")
             return
         checker = getattr(record, "digest_checker", None)
@@ -191,12 +224,27 @@ def iter_warc(stream: ByteStream, source: str, *, max_bytes: int) -> Iterator[Do
         if isinstance(item, Document):
             produced += 1
         yield item
-    total = n - 1
+    total = read
+    if tally is not None:
+        tally.records += total
+        tally.skipped += sum(skipped.values())
+        tally.produced += produced
+        return
     if skipped:
         logger.debug("%s: skipped %d of %d records: %s", source, sum(skipped.values()), total,
                      ", ".join(f"{k} {v}" for k, v in sorted(skipped.items())))
     if produced == 0 and total == sum(skipped.values()):
-        yield InputError(source, f"no HTML or text page records ({total} records, all skipped)")
+        yield no_pages(source, total)
+
+
+def no_pages(source: str, records: int) -> InputError:
+    """What an archive whose every record was skipped (images, requests, metadata) is."""
+    return InputError(source, f"no HTML or text page records ({records} records, all skipped)")
+
+
+def _broken(tally: WarcTally | None) -> None:
+    if tally is not None:
+        tally.broken = True
 
 
 def _short(e: BaseException) -> str:
