@@ -8,7 +8,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from .block_kinds import NEVER_MAIN_TAGS, NOT_MAIN_CATS, SENTENCE_ENDS, excluded, weighted_len
+from .block_kinds import NEVER_MAIN_TAGS, NOT_MAIN_CATS, SENTENCE_ENDS, excluded, excluded_frame, weighted_len
 from .dom import Frame, Seg
 
 
@@ -114,6 +114,11 @@ def add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float]
             common = common.parent
         if common is not None and common.tag not in _PAGE_TAGS:
             _take_prose(segs, range(head + 1, min(lo, head + 1 + _LEAD_GAP)), common, good, main)
+        elif lo - head <= _LEAD_GAP:
+            # the headline's own box (a page-wide "hero") holds the teaser: prose beside the headline
+            within = _beside(segs[head], segs[lo])
+            if within is not None:
+                _take_prose(segs, range(head + 1, lo), within, good, main)
     if head < 0 or lo - head > _LEAD_GAP:
         near = best
         for _ in range(_LEAD_LEVELS):
@@ -121,6 +126,17 @@ def add_lead(segs: list[Seg], best: Frame, head: int, lo: int, good: list[float]
                 near = near.parent
         if near is not best:
             _take_prose(segs, range(max(lo - _LEAD_GAP, head + 1, near.first), lo), near, good, main)
+
+
+def _beside(head: Seg, body: Seg) -> Frame | None:
+    """The innermost element that holds the headline but not the body's first block, or None."""
+    body_frames = {id(f) for f in body.frames}
+    inner: Frame | None = None
+    for f in reversed(head.frames):
+        if id(f) in body_frames:
+            break
+        inner = f
+    return inner
 
 
 def _take_prose(segs: list[Seg], blocks: range, within: Frame, good: list[float], main: list[bool]) -> None:
@@ -133,6 +149,42 @@ def _take_prose(segs: list[Seg], blocks: range, within: Frame, good: list[float]
             and s.tag not in NEVER_MAIN_TAGS
             and excluded(s, within) is None
         ):
+            main[i] = True
+
+
+_INTRO_LEVELS = 3
+_INTRO_CHARS = 100
+_INTRO_HEADER_SEGS = 12
+
+
+def add_intro(segs: list[Seg], best: Frame, head: int, lo: int, main: list[bool]) -> None:
+    """The article's intro in its own header: a sentence or two of prose just before the body.
+
+    Article templates put the teaser (standfirst) in a small header beside the headline, byline and
+    date; names like "header" or "intro-header" put it out of the body, and a long ``<h2>`` teaser
+    never scores as a paragraph. Taken: prose (sentences, few links) in the few blocks before the body,
+    inside the container's near ancestors, and outside any named part but such a small header.
+    """
+    near = best
+    for _ in range(_INTRO_LEVELS):
+        if near.parent is None or near.parent.tag in _PAGE_TAGS:
+            break
+        near = near.parent
+    start = max(lo - _LEAD_GAP, near.first, head + 1)
+    for i in range(start, lo):
+        s = segs[i]
+        t = s.text
+        if (
+            main[i]
+            or s.tag in NEVER_MAIN_TAGS
+            or weighted_len(t) < _INTRO_CHARS
+            or s.link_chars > 0.2 * len(t)
+            or not t.rstrip().endswith(SENTENCE_ENDS)
+        ):
+            continue
+        ex = excluded_frame(s, near)
+        small_header = ex is not None and ex.cat == "header" and ex.last - ex.first < _INTRO_HEADER_SEGS
+        if ex is None or (small_header and excluded(s, ex) is None):
             main[i] = True
 
 

@@ -1,0 +1,39 @@
+"""Where the article starts and ends on real pages: its intro outside the body's container, and the
+short furniture at its edges (trafilatura's evaluation pages; the snippets are the set's own)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.ingest.html import read_html
+from newstrace.model import Document
+
+from ..real_pages import analysed, kind_at, raw_page, squash
+
+
+def main_text(name: str) -> str:
+    raw, doc_id, url = raw_page(name)
+    doc: Document = read_html(raw, doc_id=doc_id, source=doc_id, url=url)
+    return squash(" ".join(doc.text[b.start : b.end] for b in doc.blocks if b.main))
+
+
+# The teaser (standfirst) of an article template, outside the body's container: in the article's own
+# small header (with headline, byline, date), in a long <h2> under the headline, or in a page-wide
+# "hero" box beside the headline.
+INTROS = [
+    ("tev:d70fab3adde74d5fb63552855c981395.html", "Der Premierminister muss eine Verlängerung"),
+    ("tev:impulse.de.eltern.html", "Wie viele Tage im Jahr dürfen Mitarbeiter"),
+    ("tev:thelocal.se.tattooed.html", "epidemiologist Anders Tegnell has become a household name"),
+    ("tev:tell-review.de.heimweh.html", "In seinem Essay „Lob der Melancholie“"),
+]
+
+
+@pytest.mark.parametrize(("name", "intro"), INTROS)
+def test_the_intro_before_the_body_is_main_text(name: str, intro: str) -> None:
+    assert squash(intro) in main_text(name)
+
+
+def test_the_intro_is_body_in_the_anatomy() -> None:
+    doc = analysed("tev:impulse.de.eltern.html")
+    assert kind_at(doc, "Wie viele Tage im Jahr dürfen Mitarbeiter") == "body"
+    assert "Von Julia Müller" not in main_text("tev:impulse.de.eltern.html")  # its byline stays out
