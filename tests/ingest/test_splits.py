@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newstrace.errors import InputError
 from newstrace.ingest.readers import read_paths
-from newstrace.ingest.splits import Split, join_splits, plan_file, read_split
+from newstrace.ingest.splits import Split, join_splits, plan_file, read_split, single_source, singles
 from newstrace.model import Document
 
 from ..real_pages import AEB
@@ -112,3 +112,20 @@ def test_files_that_cannot_be_cut_are_one_split(tmp_path: Path) -> None:
         splits = plan_file(str(path), path.name, per_split=2)
         assert [s.kind for s in splits] == ["whole"], path
         assert [_key(x) for x in read_split(splits[0]).items] == [_key(x) for x in read_paths([path])]
+
+
+def test_a_split_read_one_line_or_record_at_a_time_gives_the_same_items(tmp_path: Path) -> None:
+    """What a runner falls back on when a split's reader dies: each line or record on its own."""
+    pages = _pages(5)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": k, "url": u, "html": r.decode("utf-8", "replace")})
+                              for k, u, r in pages) + "\n\n{oops\n", encoding="utf-8")
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(build_warc([("response", u, r, "text/html") for _, u, r in pages], gz=True))
+    for path in (feed, crawl):
+        for split in plan_file(str(path), path.name, per_split=3):
+            ones = singles(split, per_split=3)
+            assert all(s.count is not None and s.count - s.skip == 1 for s in ones)
+            by_one = [x for s in ones for x in read_split(s).items]
+            assert [_key(x) for x in by_one] == [_key(x) for x in read_split(split).items], path
+    assert single_source(singles(plan_file(str(feed), "feed.jsonl", per_split=3)[1], 3)[2]) == f"{feed}:6"

@@ -152,14 +152,15 @@ def _loads(raw: bytes, source: str) -> Any:
 
 
 def iter_jsonl(
-    stream: ByteStream, source: str, *, max_bytes: int, first: int = 1, count: int | None = None
+    stream: ByteStream, source: str, *, max_bytes: int, first: int = 1, count: int | None = None,
+    skip: int = 0,
 ) -> Iterator[Document | InputError]:
     """Yield a ``Document`` or an ``InputError`` per record of an (uncompressed) JSON Lines stream.
 
     A file holding one JSON array of records, or one pretty-printed record, is read too (``.json``
     files often are); its items are named ``path#item N``. ``first``/``count``: the stream starts at
     line ``first`` of the file and only ``count`` lines are read (one part of a file; ids repeated
-    across parts are the caller's to find).
+    across parts are the caller's to find); ``skip``: lines passed over first (counted in ``count``).
     """
     seen: dict[str, str] = {}
     whole = first == 1 and count is None
@@ -167,6 +168,8 @@ def iter_jsonl(
     for n, raw, length in physical_lines(stream, max_bytes, first):
         if count is not None and n >= first + count:
             break
+        if n < first + skip:
+            continue
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         src = f"{source}:{n}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -51,6 +51,7 @@ class Split:
     first: int = 1
     count: int | None = None
     gz: bool = False
+    skip: int = 0  # lines or records passed over at the start (one record of a split: see ``singles``)
 
     @property
     def source(self) -> str:
@@ -148,50 +149,104 @@ def _warc_splits(stream: BinaryIO, path: str, doc_id: str, fmt: str, gz: bool, p
 
 def read_split(split: Split, *, max_bytes: int = MAX_INPUT_BYTES) -> SplitRead:
     """The items of one split (documents and errors, in file order)."""
-    if split.kind == "whole":
-        return SplitRead(split, list(read_file(Path(split.path), split.doc_id, split.format, max_bytes)))
-    out = SplitRead(split)
-    with open(split.path, "rb") as f:
-        f.seek(split.offset)
-        if split.kind == "jsonl":
-            items = iter_jsonl(f, split.source, max_bytes=max_bytes, first=split.first, count=split.count)
-        else:
-            out.tally = WarcTally()
-            stream = GzipStream(f, split.source) if split.gz else f
-            items = iter_warc(stream, split.source, max_bytes=max_bytes, first=split.first,
-                              count=split.count, tally=out.tally)
-        out.items = list(guard_items(items, split.source))
+    out = SplitRead(split, tally=None if split.kind != "warc" else WarcTally())
+    out.items = list(iter_split(split, out.tally, max_bytes=max_bytes))
     return out
 
 
+def iter_split(split: Split, tally: WarcTally | None = None, *, max_bytes: int = MAX_INPUT_BYTES
+               ) -> Iterator[Item]:
+    """The items of one split, read as they are asked for (``tally``: a WARC split's counts)."""
+    if split.kind == "whole":
+        yield from read_file(Path(split.path), split.doc_id, split.format, max_bytes)
+        return
+    with open(split.path, "rb") as f:
+        f.seek(split.offset)
+        items: Iterator[Item]
+        if split.kind == "jsonl":
+            items = iter_jsonl(f, split.source, max_bytes=max_bytes, first=split.first, count=split.count,
+                               skip=split.skip)
+        else:
+            stream = GzipStream(f, split.source) if split.gz else f
+            items = iter_warc(stream, split.source, max_bytes=max_bytes, first=split.first,
+                              count=split.count, skip=split.skip, tally=tally or WarcTally())
+        yield from guard_items(items, split.source)
+
+
+def singles(split: Split, per_split: int = PER_SPLIT) -> list[Split]:
+    """One split per line or record of ``split`` (to find, after its reader died, which one kills it);
+    a whole file has no smaller parts."""
+    if split.kind == "whole":
+        return [split]
+    n = split.count if split.count is not None else per_split
+    return [replace(split, skip=split.skip + k, count=split.skip + k + 1) for k in range(n - split.skip)]
+
+
+def single_source(split: Split) -> str:
+    """How a reader names the one line or record a single split holds."""
+    number = split.first + split.skip
+    return f"{split.source}:{number}" if split.kind == "jsonl" else f"{split.source}#record {number}"
+
+
+class FileChecks:
+    """The checks only a whole file knows, made while its splits come in order (``join_splits``, and
+    runners whose items carry more than the page): an id repeated across a JSON Lines file's splits, a
+    WARC broken off in one split (its later splits are dropped), a WARC of no page records."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.broken = False
+        self._seen: dict[str, str] = {}
+        self._errors = False
+        self._tally = WarcTally()
+
+    def start(self, split: Split) -> bool:
+        """Begin ``split``; False when its items are to be dropped (the file broke off before it)."""
+        if split.path != self.path or split.first == 1 and split.skip == 0:
+            self.path, self.broken, self._seen, self._errors = split.path, False, {}, False
+            self._tally = WarcTally()
+        return not self.broken
+
+    def admit(self, split: Split, doc_id: str, source: str) -> InputError | None:
+        """None for a page to keep; the error to put in its place when its id came earlier in the file."""
+        if split.kind != "jsonl":
+            return None
+        if doc_id in self._seen:
+            self._errors = True
+            return InputError(source, f"duplicate id {doc_id!r} (first at {self._seen[doc_id]})")
+        self._seen[doc_id] = source
+        return None
+
+    def error(self) -> None:
+        self._errors = True
+
+    def finish(self, split: Split, tally: WarcTally | None) -> InputError | None:
+        """After ``split``'s items: the file's own error when this was its last split and it had no page."""
+        if tally is None:
+            return None
+        self._tally.records += tally.records
+        self._tally.skipped += tally.skipped
+        self._tally.produced += tally.produced
+        self.broken = tally.broken
+        t = self._tally
+        if split.last and not self._errors and t.produced == 0 and t.records == t.skipped:
+            return no_pages(split.source, t.records)
+        return None
+
+
 def join_splits(reads: Iterable[SplitRead]) -> Iterator[Item]:
-    """The items of split reads (in plan order) as reading each file whole gives them: an id repeated
-    across a JSON Lines file's splits is an error in its later place, a WARC's splits after the one it
-    broke off in are dropped, and a WARC of no page records is one error."""
-    path: str | None = None
-    seen: dict[str, str] = {}
-    broken = errors = False
-    records = skipped = produced = 0
+    """The items of split reads (in plan order) as reading each file whole gives them."""
+    checks = FileChecks()
     for read in reads:
         split = read.split
-        if split.path != path or split.first == 1:
-            path, seen, broken, errors = split.path, {}, False, False
-            records = skipped = produced = 0
-        if broken:
+        if not checks.start(split):
             continue
         for item in read.items:
-            if isinstance(item, Document) and split.kind == "jsonl":
-                if item.id in seen:
-                    item = InputError(item.source or split.source,
-                                      f"duplicate id {item.id!r} (first at {seen[item.id]})")
-                else:
-                    seen[item.id] = item.source or split.source
-            errors = errors or isinstance(item, InputError)
+            if isinstance(item, Document):
+                item = checks.admit(split, item.id, item.source or split.source) or item
+            if isinstance(item, InputError):
+                checks.error()
             yield item
-        if read.tally is not None:
-            records += read.tally.records
-            skipped += read.tally.skipped
-            produced += read.tally.produced
-            broken = read.tally.broken
-            if split.last and not errors and produced == 0 and records == skipped:
-                yield no_pages(split.source, records)
+        last = checks.finish(split, read.tally)
+        if last is not None:
+            yield last

@@ -153,13 +153,15 @@ def iter_warc(
     max_bytes: int,
     first: int = 1,
     count: int | None = None,
+    skip: int = 0,
     tally: WarcTally | None = None,
 ) -> Iterator[Document | InputError]:
     """Yield a ``Document`` per HTML/text page record of an uncompressed WARC stream, or an ``InputError``.
 
     ``first``/``count``: the stream starts at record number ``first`` of the archive (names stay
     ``path#record N``) and only ``count`` records are read; with a ``tally`` the whole-archive check
-    (no page records at all) is left to the caller.
+    (no page records at all) is left to the caller; ``skip``: records passed over unread first
+    (counted in ``count``, not in the tally).
     """
     skipped: Counter[str] = Counter()
     produced = 0
@@ -190,6 +192,8 @@ def iter_warc(
             _broken(tally)
             yield InputError(src, f"truncated or corrupt record ({type(e).__name__}: {_short(e)})")
             return
+        if n < first + skip:
+            continue  # warcio passes over the unread rest of the record itself
         read += 1
         item: Document | InputError | None
         try:
