@@ -1,0 +1,87 @@
+"""A psycopg connection that takes the SQL the shared queries are written in.
+
+The queries of ``sql_documents``, ``sql_read`` and ``sql_stories`` are written once, in the SQL both
+backends understand, with SQLite's spelling where the two differ in form only: ``?`` placeholders,
+``INSERT OR REPLACE`` / ``INSERT OR IGNORE``, ``BEGIN IMMEDIATE``, ``COLLATE NOCASE`` (a case-insensitive
+ICU collation named ``nocase`` on the server). This connection rewrites those forms for PostgreSQL
+once per statement text (cached) and hands rows back as ``Row`` (by position, by name, unpacked),
+so the shared code reads them as it reads ``sqlite3.Row``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from .postgres_schema import no_nul, row_factory, to_pyformat
+
+# Each table's key, for INSERT OR REPLACE (an upsert on it).
+KEYS: dict[str, tuple[str, ...]] = {
+    "meta": ("key",),
+    "blobs": ("key",),
+    "revisions": ("id", "revision"),
+    "errors": ("source",),
+    "stories": ("id",),
+    "story_documents": ("doc_id",),
+    "story_events": ("doc_id",),
+    "story_statements": ("story_id",),
+    "story_views": ("story_id",),
+}
+
+_REPLACE = re.compile(r"^\s*INSERT OR REPLACE INTO (\w+)\s*\(([^)]*)\)", re.IGNORECASE)
+_IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO ", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> str:
+    """SQLite's spelling of a shared statement as PostgreSQL's."""
+    stripped = sql.strip().rstrip(";")
+    if stripped.upper() == "BEGIN IMMEDIATE":
+        return "BEGIN"
+    m = _REPLACE.match(sql)
+    if m:
+        table = m.group(1)
+        cols = [c.strip().strip('"') for c in m.group(2).split(",")]
+        key = KEYS[table]
+        rest = [c for c in cols if c not in key]
+        sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in rest)
+        action = f"DO UPDATE SET {sets}" if rest else "DO NOTHING"
+        sql = f"INSERT INTO {table}({m.group(2)}){sql[m.end():]} ON CONFLICT ({', '.join(key)}) {action}"
+    elif _IGNORE.match(sql):
+        sql = _IGNORE.sub("INSERT INTO ", sql) + " ON CONFLICT DO NOTHING"
+    return to_pyformat(sql)
+
+
+def _clean(params: Sequence[Any] | None) -> tuple[Any, ...]:
+    return tuple(no_nul(p) for p in params or ())
+
+
+class PgConnection:
+    """The shared queries' view of one psycopg connection (autocommit; explicit BEGIN … COMMIT)."""
+
+    def __init__(self, con: psycopg.Connection[Any]) -> None:
+        self.raw = con
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
+        cur = self.raw.cursor(row_factory=row_factory)
+        cur.execute(translate(sql), _clean(params) if params is not None else None, prepare=False)
+        return cur
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self.raw.cursor() as cur:
+            cur.executemany(translate(sql), [_clean(r) for r in rows])
+
+    def executescript(self, script: str) -> None:
+        self.raw.execute(script)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()
