@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from newstrace.corpus.ingest import ingest
-from newstrace.corpus.store import Store
+from newstrace.store.sqlite import SqliteStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -56,7 +56,7 @@ import numpy as np  # noqa: E402
 
 from newstrace.stories import features as F  # noqa: E402
 from newstrace.stories.cluster import FEATURE_NAMES, Model, StoryClusterer, pair_features  # noqa: E402
-from newstrace.stories.store import assignment_order  # noqa: E402
+from newstrace.stories.update import assignment_order  # noqa: E402
 
 DEFAULT_TOOLS = ROOT.parent / "shared" / "tools"
 MODEL_PATH = ROOT / "src" / "newstrace" / "data" / "story_model.json"

@@ -42,8 +42,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from newstrace.analysis.entities import canonical_key
-from newstrace.corpus.store import Store
 from newstrace.model import Comment, Document, Entity, Event, Layer, Mention, Quote
+from newstrace.store import PassageView
+from newstrace.store.sqlite import SqliteStore as Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_VERSION = 2  # 2: pages carry events, as the default analysis now adds them
@@ -182,7 +183,7 @@ def make_document(
     headline: str,
     core: list[tuple[str, str, int, int]],
     speakers: list[str],
-) -> tuple[Document, list[dict[str, Any]], list[tuple[str, int, int]]]:
+) -> tuple[Document, list[PassageView], list[tuple[str, int, int]]]:
     """One analysed page: headline, body (own paragraphs, quotes, paragraphs copied from ``core``),
     boilerplate and sometimes comments. Returns the document, its copied passages, and its paragraphs
     (text, start, end) for pages that will copy it."""
@@ -191,7 +192,7 @@ def make_document(
     quotes: list[Quote] = []
     events: list[Event] = []
     mentions: dict[str, list[Mention]] = defaultdict(list)
-    passages: list[dict[str, Any]] = []
+    passages: list[PassageView] = []
     paragraphs: list[tuple[str, int, int]] = []
     h = page.add(headline)
     layers.append(Layer("headline", *h))
@@ -225,17 +226,7 @@ def make_document(
         else:
             text, origin_id, o_start, o_end = arg
             span = page.add(text)
-            passages.append(
-                {
-                    "start": span[0],
-                    "end": span[1],
-                    "other_id": origin_id,
-                    "other_start": o_start,
-                    "other_end": o_end,
-                    "similarity": 1.0,
-                    "kind": "copy",
-                }
-            )
+            passages.append(PassageView(doc_id, span[0], span[1], origin_id, o_start, o_end, 1.0, "copy"))
         body.append(span)
         paragraphs.append((text, *span))
     layers.append(Layer("body", body[0][0], body[-1][1], outlet=outlet))
@@ -335,7 +326,7 @@ def build(db: Path, n_docs: int, pool: Pool, seed: int = 7) -> list[dict[str, An
 def compute_stories(db: Path) -> str:
     """The stories subsystem over the store (``update_stories``, as ``newstrace ingest`` runs it);
     incremental, so a store whose stories are up to date costs one scan."""
-    from newstrace.stories.store import update_stories
+    from newstrace.stories.update import update_stories
 
     with Store(db) as store:
         report = update_stories(store)

@@ -46,7 +46,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=300)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from newstrace.corpus.store import Store, dump
+    from newstrace.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="newstrace-writers-") as tmp:
         src = Path(tmp) / "in"
@@ -55,8 +55,8 @@ def main() -> int:
                 "--quiet", "--no-stories"]
         alone = Path(tmp) / "alone.db"
         subprocess.run([*base, "--db", str(alone)], check=True, capture_output=True)
-        with Store(alone, readonly=True) as s:
-            want = dump(s)
+        with open_store(str(alone), readonly=True) as s:
+            want = s.dump()
         refused = equal = 0
         seconds: list[float] = []
         for t in range(args.tries):
@@ -71,8 +71,8 @@ def main() -> int:
             if codes == [0, 2] and len(lines) == 1 and "\n" not in lines[0] \
                     and "another newstrace process is writing this store" in lines[0]:
                 refused += 1
-            with Store(db, readonly=True) as s:
-                equal += dump(s) == want
+            with open_store(str(db), readonly=True) as s:
+                equal += s.dump() == want
             for p in Path(tmp).glob(f"race{t}.db*"):
                 p.unlink()
         print("| tries | second ingest refused (exit 2, one line) | store equal to one run's "

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newstrace.model import Document
+from newstrace.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "demo" / "000_61ee9dba41562d1b.txt"
@@ -39,6 +41,43 @@ def seed_wire_records() -> list[dict[str, Any]]:
         {"id": "seed", "published": "2016-03-15", "title": "Republished: withdrawal from Syria",
          "text": text},
     ]
+
+
+# ------------------------------------------------------------------------------------------------ stores
+# Tests that make a store get its place here, so the backend is chosen in one place: today every store
+# is a SQLite file in the test's folder. Tests that inspect the SQLite file itself (faults, corruption,
+# WAL, the lock file) make their own paths and say so.
+
+
+@pytest.fixture()
+def db_factory(tmp_path: Path) -> Callable[[str], str]:
+    """``make(name)``: the ``--db`` value of a new, empty store named ``name`` for this test."""
+
+    def make(name: str) -> str:
+        return str(tmp_path / f"{name}.db")
+
+    return make
+
+
+@pytest.fixture()
+def db_url(db_factory: Callable[[str], str]) -> str:
+    """The ``--db`` value of a new, empty store for this test."""
+    return db_factory("store")
+
+
+def open_test_store(db: str | Path, *, readonly: bool = False) -> Store:
+    """The store ``db`` (from ``db_url``/``db_factory``), opened as the CLI opens it."""
+    return open_store(str(db), readonly=readonly)
+
+
+def copy_test_store(src: str | Path, dst: str | Path) -> None:
+    """Make the store ``dst`` hold what ``src`` holds (a module's store shared by its tests' copies)."""
+    import sqlite3
+
+    with sqlite3.connect(str(src)) as a, sqlite3.connect(str(dst)) as b:
+        a.backup(b)
+    b.close()
+    a.close()
 
 
 @pytest.fixture(scope="session")

@@ -31,9 +31,8 @@ def test_article_text_is_body_and_section_headings_in_order() -> None:
 
 
 def test_comment_date_round_trips_through_the_stored_json() -> None:
-    """A comment's day is written by ``Document.to_json`` and read back by ``stories.documents``."""
+    """A comment's day is written by ``Document.to_json`` and read back by ``Document.from_json``."""
     from newstrace.model import Comment, Layer
-    from newstrace.stories.documents import document_from_json
 
     text = "Storm hits.\n\nAnna says: no power.\n\nBen says: back at six."
     comments = (
@@ -48,9 +47,25 @@ def test_comment_date_round_trips_through_the_stored_json() -> None:
         "start": 13, "end": 33, "date": "2019-08-05",
     }
     assert stored["comments"][1]["date"] is None
-    back = document_from_json(stored)
+    back = Document.from_json(stored)
     assert back.comments == comments
     assert back.layers == layers
     # JSON written before comments had a day reads back with none
     del stored["comments"][0]["date"]
-    assert document_from_json(stored).comments[0].date is None
+    assert Document.from_json(stored).comments[0].date is None
+
+
+def test_from_json_is_the_way_back_from_storage(seed_doc: Document) -> None:
+    """Every annotation the JSON carries comes back as it was analysed; reading back runs no analysis."""
+    from dataclasses import replace
+
+    stored = json.loads("".join(seed_doc.json_chunks()))
+    back = Document.from_json(stored)
+    assert back.to_json() == stored
+    assert back.events and back.quotes and back.entities and back.credits
+    assert back == replace(seed_doc, source=None, format=None, offsets=back.offsets, blocks=(),
+                           annotated=back.annotated)
+    assert "events" in back.annotated and back.parse is None
+    # JSON stored before events were analysed reads back without them, and says so
+    del stored["events"]
+    assert "events" not in Document.from_json(stored).annotated

@@ -6,7 +6,6 @@ import argparse
 import importlib
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +17,7 @@ from .ingest import FORMATS, read_paths
 from .render import render_document, safe
 from .run import analyze_stream
 from .run.local import default_workers
+from .store import DATABASE_ERRORS, describe_error, is_postgres
 
 
 def _error(msg: str) -> None:
@@ -56,7 +56,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _open_existing(db: str) -> bool:
-    if not Path(db).exists():
+    if not is_postgres(db) and not Path(db).exists():
         _error(f"{db}: no such store (run `newstrace ingest PATH --db {db}` first)")
         return False
     return True
@@ -64,19 +64,19 @@ def _open_existing(db: str) -> bool:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .corpus.ingest import ingest
-    from .corpus.store import Store
+    from .store import open_store
 
     progress = not args.quiet and sys.stderr.isatty() or args.progress
     # The store is opened (its writer lock taken, its health checked) before any input is read, and held
     # until the stories are up to date: a second ingest is refused at once, not halfway.
-    with Store(args.db) as store:
+    with open_store(args.db) as store:
         report = ingest(args.paths, args.db, workers=args.workers, format=args.format, progress=progress,
                         nlp=not args.no_nlp)
         for line in report.errors:
             _error(line)
         print(f"newstrace: {report.summary()}", file=sys.stderr)
         if not args.no_stories:
-            from .stories.store import update_stories
+            from .stories.update import update_stories
 
             stories = update_stories(store, progress=progress)
             print(f"newstrace: stories: {stories.summary()}", file=sys.stderr)
@@ -84,7 +84,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .corpus.health import check_store
+    from .store import check_store
 
     problems = check_store(args.db, quick=args.quick)
     if args.json:
@@ -121,17 +121,17 @@ def _search_since(value: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .corpus.store import Store
+    from .store import open_store
 
     if not _open_existing(args.db):
         return 2
-    with Store(args.db, readonly=True) as store:
+    with open_store(args.db, readonly=True) as store:
         hits = store.search(args.query, speaker=args.speaker, outlet=args.outlet, since=args.since,
                             limit=args.limit)
     line = _search_field
     for h in hits:
         if args.json:
-            sys.stdout.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(h.to_json(), ensure_ascii=False) + "\n")
         else:
             who = f" {line(h.speaker)}:" if h.speaker else ""
             where = f"{line(h.outlet or '-')} {line(h.published or '')}"
@@ -141,17 +141,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    from .corpus.store import Store
+    from .store import open_store
 
     if not _open_existing(args.db):
         return 2
-    with Store(args.db, readonly=True) as store:
+    with open_store(args.db, readonly=True) as store:
         rows = store.errors()
     for r in rows:
         if args.json:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
         else:
-            print(f"{safe(r['source'])}: {safe(r['reason'])}")
+            print(f"{safe(r.source)}: {safe(r.reason)}")
     return 0
 
 
@@ -166,17 +166,17 @@ def cmd_provenance(args: argparse.Namespace) -> int:
         _error(f"{args.doc_id}: no such document in {args.db}")
         return 2
     if args.json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         return 0
     print(f"== {safe(args.doc_id)}")
-    print(f"copied passages ({len(result['copied'])}):")
-    for p in result["copied"]:
-        origin = f"{safe(p['origin_id'])} [{p['origin_start']}:{p['origin_end']}]"
-        print(f"  [{p['start']}:{p['end']}] from {origin}  {p['kind']} similarity={p['similarity']:.2f}")
-    print(f"copies elsewhere ({len(result['copies'])}):")
-    for p in result["copies"]:
-        print(f"  {safe(p['doc_id'])} [{p['start']}:{p['end']}] of [{p['origin_start']}:{p['origin_end']}]"
-              f"  {p['kind']} similarity={p['similarity']:.2f}")
+    print(f"copied passages ({len(result.copied)}):")
+    for p in result.copied:
+        origin = f"{safe(p.origin_id)} [{p.origin_start}:{p.origin_end}]"
+        print(f"  [{p.start}:{p.end}] from {origin}  {p.kind} similarity={p.similarity:.2f}")
+    print(f"copies elsewhere ({len(result.copies)}):")
+    for c in result.copies:
+        print(f"  {safe(c.doc_id)} [{c.start}:{c.end}] of [{c.origin_start}:{c.origin_end}]"
+              f"  {c.kind} similarity={c.similarity:.2f}")
     return 0
 
 
@@ -259,10 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as e:  # a store fault: one line naming the store and what to do
         _error(str(e))
         return 2
-    except sqlite3.Error as e:  # met while reading or writing an open store (damaged pages, a full disk)
-        from .corpus.health import fault
-
-        _error(str(fault(getattr(args, "db", "the store"), e)))
+    except DATABASE_ERRORS as e:  # met while reading or writing an open store (damaged pages, a full disk)
+        _error(str(describe_error(getattr(args, "db", "the store"), e)))
         return 2
 
 

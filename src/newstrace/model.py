@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -192,6 +192,24 @@ class Event:
             "end": self.end,
         }
 
+    @classmethod
+    def from_json(cls, e: Mapping[str, Any]) -> Event:
+        """An event record of the document JSON (``events``) as an ``Event``."""
+        return cls(
+            e.get("actor"),
+            str(e.get("action") or ""),
+            e.get("target"),
+            e.get("place"),
+            e.get("date"),
+            e.get("starting"),
+            int(e["start"]),
+            int(e["end"]),
+        )
+
+    @classmethod
+    def many_from_json(cls, rows: Iterable[Mapping[str, Any]]) -> tuple[Event, ...]:
+        return tuple(cls.from_json(e) for e in rows)
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -233,6 +251,62 @@ class Document:
 
     def slice(self, start: int, end: int) -> str:
         return self.text[start:end]
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Document:
+        """The ``Document`` a ``newstrace.document/1`` JSON object describes (as stored): the one way
+        back from storage, annotations included, offsets unchanged, no analysis run again. A page
+        stored before events were part of the analysis has no ``events`` and is not marked as having
+        them."""
+        return cls(
+            id=str(d["id"]),
+            text=str(d.get("text") or ""),
+            url=d.get("url"),
+            outlet=d.get("outlet"),
+            title=d.get("title"),
+            published=d.get("published"),
+            layers=tuple(
+                Layer(x["kind"], x["start"], x["end"], x.get("outlet"), x.get("author"), x.get("comment"))
+                for x in d.get("layers") or ()
+            ),
+            comments=tuple(
+                Comment(
+                    c["id"], c.get("parent"), c.get("number"), c.get("author"),
+                    c["start"], c["end"], c.get("date"),
+                )
+                for c in d.get("comments") or ()
+            ),
+            credits=tuple(
+                Credit(c["outlet"], c["start"], c["end"], c.get("place"), c.get("date"))
+                for c in d.get("credits") or ()
+            ),
+            quotes=tuple(
+                Quote(
+                    q["start"], q["end"], q.get("text", ""), q.get("speaker"), q.get("speaker_entity"),
+                    q.get("cue"),
+                )
+                for q in d.get("quotes") or ()
+            ),
+            entities=tuple(
+                Entity(
+                    e["id"],
+                    e["name"],
+                    e["type"],
+                    tuple(e.get("aliases") or ()),
+                    tuple(Mention(m["start"], m["end"]) for m in e.get("mentions") or ()),
+                    e.get("country"),
+                    e.get("lat"),
+                    e.get("lon"),
+                )
+                for e in d.get("entities") or ()
+            ),
+            dates=tuple(
+                DateMention(m["start"], m["end"], m.get("text", ""), m["value"]) for m in d.get("dates") or ()
+            ),
+            events=Event.many_from_json(d.get("events") or ()),
+            annotated=frozenset({"text", "layers", "credits", "quotes", "entities", "dates"})
+            | ({"events"} if "events" in d else frozenset()),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The ``newstrace.document/1`` JSON object."""

@@ -10,14 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from newstrace.corpus.ingest import ingest, provenance
-from newstrace.corpus.store import Store, dump
 
-from ..conftest import SEED, seed_wire_records
+from ..conftest import SEED, open_test_store, seed_wire_records
 
 SENTENCES = [
     s.strip()
@@ -68,36 +68,36 @@ def make_corpus(
     return good, bad
 
 
-def test_ingest_is_idempotent(tmp_path: Path) -> None:
+def test_ingest_is_idempotent(tmp_path: Path, db_url: str) -> None:
     make_corpus(tmp_path / "in", 12)
-    db = str(tmp_path / "s.db")
+    db = db_url
     first = ingest([str(tmp_path / "in")], db, workers=1, progress=False)
     assert (first.added, first.failed) == (12, 0)
-    with Store(db) as s:
-        before = dump(s)
+    with open_test_store(db) as s:
+        before = s.dump()
     again = ingest([str(tmp_path / "in")], db, workers=1, progress=False)
     assert (again.added, again.unchanged) == (0, 12)
-    with Store(db) as s:
-        assert dump(s) == before
+    with open_test_store(db) as s:
+        assert s.dump() == before
 
 
-def test_corrupt_inputs_are_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
+def test_corrupt_inputs_are_recorded_and_the_batch_goes_on(tmp_path: Path, db_url: str) -> None:
     good, bad = make_corpus(tmp_path / "in", 1000, bad_every=20, paragraphs=(1, 1))
-    db = str(tmp_path / "s.db")
+    db = db_url
     report = ingest([str(tmp_path / "in")], db, workers=2, progress=False)
     assert report.added == good and report.failed == bad
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         assert s.count() == good
         errors = s.errors()
     assert len(errors) == bad
-    assert all(e["source"] and e["reason"] for e in errors)
+    assert all(e.source and e.reason for e in errors)
     # A rerun neither duplicates documents nor errors.
     ingest([str(tmp_path / "in")], db, workers=2, progress=False)
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         assert s.count() == good and len(s.errors()) == bad
 
 
-def _run_ingest(src: Path, db: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+def _run_ingest(src: Path, db: str | Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     return subprocess.Popen(
         [sys.executable, "-m", "newstrace", "ingest", str(src), "--db", str(db), "--workers", str(workers),
@@ -106,92 +106,92 @@ def _run_ingest(src: Path, db: Path, workers: int = 1) -> subprocess.Popen[bytes
     )
 
 
-def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+def test_kill_9_then_rerun_equals_an_uninterrupted_run(
+    tmp_path: Path, db_factory: Callable[[str], str]
+) -> None:
     make_corpus(tmp_path / "in", 60, bad_every=15, paragraphs=(1, 3))
     # Near-copies inside the corpus, so the copy index has passages to keep consistent.
     pages = sorted((tmp_path / "in").glob("*.txt"))
     for k, page in enumerate(pages[:10]):
         (tmp_path / "in" / f"z_copy{k}.txt").write_text(
             "Editor's note: republished.\n\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
-    whole = tmp_path / "whole.db"
+    whole = db_factory("whole")
     proc = _run_ingest(tmp_path / "in", whole)
     assert proc.wait(timeout=600) != 0  # the corrupt inputs make it exit 1
-    killed = tmp_path / "killed.db"
+    killed = db_factory("killed")
     proc = _run_ingest(tmp_path / "in", killed)
     deadline = time.time() + 300
     while time.time() < deadline:
         time.sleep(0.05)
-        if killed.exists():
-            try:
-                with Store(killed, readonly=True) as s:
-                    if s.count() >= 15:
-                        break
-            except Exception:
-                continue
+        try:  # not there yet, or not a store yet: wait
+            with open_test_store(killed, readonly=True) as s:
+                if s.count() >= 15:
+                    break
+        except Exception:
+            continue
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    with Store(killed, readonly=True) as s:
+    with open_test_store(killed, readonly=True) as s:
         assert 0 < s.count() < 66
     assert _run_ingest(tmp_path / "in", killed).wait(timeout=600) != 0
-    with Store(whole) as a, Store(killed) as b:
-        da, db_ = dump(a), dump(b)
+    with open_test_store(whole) as a, open_test_store(killed) as b:
+        da, db_ = a.dump(), b.dump()
         assert da == db_
         ids = a.ids()
     for doc_id in ids[:5] + [i for i in ids if i.startswith("z_copy")][:3]:
         assert provenance(str(whole), doc_id) == provenance(str(killed), doc_id)
 
 
-def test_seed_sections_found_as_copies_of_standalone_pages(tmp_path: Path) -> None:
+def test_seed_sections_found_as_copies_of_standalone_pages(tmp_path: Path, db_url: str) -> None:
     records = seed_wire_records()
     src = tmp_path / "records.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    db = str(tmp_path / "s.db")
+    db = db_url
     report = ingest([str(src)], db, workers=1, progress=False)
     assert report.added == 3
     prov = provenance(db, "seed")
-    copied = [p for p in prov["copied"] if p["kind"] == "copy"]
-    origins = {p["origin_id"] for p in copied}
+    copied = [p for p in prov.copied if p.kind == "copy"]
+    origins = {p.origin_id for p in copied}
     assert origins == {"rt-original", "tass-original"}
-    with Store(db) as s:
+    with open_test_store(db) as s:
         doc = s.get("seed")
     assert doc is not None
     seed_text = doc["text"]
-    rt = [p for p in copied if p["origin_id"] == "rt-original"]
-    tass = [p for p in copied if p["origin_id"] == "tass-original"]
-    rt_text = " ".join(seed_text[p["start"] : p["end"]] for p in rt)
-    tass_text = " ".join(seed_text[p["start"] : p["end"]] for p in tass)
+    rt = [p for p in copied if p.origin_id == "rt-original"]
+    tass = [p for p in copied if p.origin_id == "tass-original"]
+    rt_text = " ".join(seed_text[p.start : p.end] for p in rt)
+    tass_text = " ".join(seed_text[p.start : p.end] for p in tass)
     assert "has ordered Defense Minister Sergey Shoigu" in rt_text
     assert "the Kremlin said" in tass_text
     # No copied passage reaches into the reader comments.
     first_comment = min(c["start"] for c in doc["comments"])
-    assert all(p["end"] <= first_comment for p in copied)
+    assert all(p.end <= first_comment for p in copied)
     for name in ("rt-original", "tass-original"):
-        assert any(c["doc_id"] == "seed" for c in provenance(db, name)["copies"])
+        assert any(c.doc_id == "seed" for c in provenance(db, name).copies)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_ingest_reads_while_an_ingest_writes(tmp_path: Path, workers: int) -> None:
+def test_ingest_reads_while_an_ingest_writes(tmp_path: Path, db_url: str, workers: int) -> None:
     make_corpus(tmp_path / "in", 30, paragraphs=(1, 2))
-    db = tmp_path / "s.db"
+    db = db_url
     proc = _run_ingest(tmp_path / "in", db, workers)
     seen = []
     while proc.poll() is None:
         time.sleep(0.05)
-        if db.exists():
-            try:
-                with Store(db, readonly=True) as s:
-                    seen.append(s.count())
-                    s.search("Syria")
-            except Exception as e:  # a reader must never see a broken store
-                if "no such table" not in str(e):
-                    raise
+        try:
+            with open_test_store(db, readonly=True) as s:
+                seen.append(s.count())
+                s.search("Syria")
+        except Exception as e:  # a reader must never see a broken store (only none yet)
+            if "no such table" not in str(e) and "no such store" not in str(e):
+                raise
     assert proc.returncode == 0
     assert seen == sorted(seen)
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         assert s.count() == 30
 
 
-def test_changed_page_is_a_new_revision_and_the_copy_index_follows(tmp_path: Path) -> None:
+def test_changed_page_is_a_new_revision_and_the_copy_index_follows(tmp_path: Path, db_url: str) -> None:
     text = SEED.read_text(encoding="utf-8")
     body = text[text.index("MOSCOW, March 14. /TASS/.") : text.index("the Kremlin said.") + 17]
     src = tmp_path / "in"
@@ -200,15 +200,16 @@ def test_changed_page_is_a_new_revision_and_the_copy_index_follows(tmp_path: Pat
     (src / "b_page.txt").write_text("Unrelated page about something else entirely\n\nNothing to see here, "
                                   "only a few words that no other page has ever printed anywhere.\n",
                                   encoding="utf-8")
-    db = str(tmp_path / "s.db")
+    db = db_url
     ingest([str(src)], db, workers=1, progress=False)
-    assert provenance(db, "b_page.txt")["copied"] == []
+    assert provenance(db, "b_page.txt").copied == ()
     # The page under the same id now republishes the wire story: a revision, and a copy.
     (src / "b_page.txt").write_text("Republished\n\n" + body, encoding="utf-8")
     report = ingest([str(src)], db, workers=1, progress=False)
     assert (report.revised, report.unchanged) == (1, 1)
-    with Store(db, readonly=True) as s:
-        assert s.info("b_page.txt")["revision"] == 2  # type: ignore[index]
-        assert s.con.execute("SELECT COUNT(*) FROM revisions WHERE id = 'b_page.txt'").fetchone()[0] == 1
-    copied = provenance(db, "b_page.txt")["copied"]
-    assert copied and {p["origin_id"] for p in copied} == {"a_tass.txt"}
+    with open_test_store(db, readonly=True) as s:
+        info = s.info("b_page.txt")
+        assert info is not None and info.revision == 2
+        assert [r[:2] for r in s.dump()["revisions"] if r[0] == "b_page.txt"] == [("b_page.txt", 1)]
+    copied = provenance(db, "b_page.txt").copied
+    assert copied and {p.origin_id for p in copied} == {"a_tass.txt"}

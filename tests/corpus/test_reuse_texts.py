@@ -1,5 +1,7 @@
 """The copy index without page texts: texts read back from a source (the store) give the same passages,
-checkpoints hold no text, old checkpoints still load, and revisions keep offsets consistent."""
+checkpoints hold no text, old checkpoints still load, and revisions keep offsets consistent.
+
+SQLite-specific where a test rewrites the checkpoint rows of the store's ``meta`` table (``SqliteStore``)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from newstrace.corpus import ingest as ingest_module
-from newstrace.corpus.ingest import INDEX_KEY, REVISIONS_KEY, CopyIndex, ingest, provenance
+from newstrace.corpus.ingest import CopyIndex, ingest, provenance
 from newstrace.corpus.reuse import Passage, ReuseIndex
-from newstrace.corpus.store import Store, dump
 from newstrace.ingest import read_paths
 from newstrace.model import Document
 from newstrace.run.local import analyzer
+from newstrace.store.sqlite import INDEX_KEY, REVISIONS_KEY, SqliteStore
 
 from ..conftest import ROOT, SEED, seed_wire_records
 
@@ -144,14 +146,14 @@ def test_a_store_with_an_old_checkpoint_loads_it_and_catches_up(
 ) -> None:
     db = str(tmp_path / "s.db")
     ingest([_write_records(tmp_path / "in.jsonl", _wire_corpus())], db, workers=1, progress=False, nlp=False)
-    with Store(db) as store:
+    with SqliteStore(db) as store:
         stored = list(store.iter_documents())
         ids = [data["id"] for _, data in stored]
-        want = {i: provenance(db, i) for i in ids}
+        want = {i: provenance(db, i).to_json() for i in ids}
         # What the code before text sources saved: an index holding texts, for the first two pages.
         old = ReuseIndex()
         for _, data in stored[:2]:
-            old.add_document(ingest_module._stored_document(data))
+            old.add_document(Document.from_json(data))
         store.set_meta(INDEX_KEY + "_seq", str(stored[1][0]))
         store.con.execute("UPDATE meta SET value = ? WHERE key = ?", (old.to_bytes(), INDEX_KEY))
         store.con.execute("DELETE FROM meta WHERE key = ?", (REVISIONS_KEY,))
@@ -186,14 +188,14 @@ def test_pages_added_after_a_revision_align_with_the_text_the_index_holds(tmp_pa
     first = Document(id="x", text="Withdrawal ordered\n\n" + TASS_BODY, published="2016-03-14")
     revised = Document(id="x", text=UNRELATED, published="2016-03-14")
     copy = Document(id="y", text="Republished\n\n" + TASS_BODY, published="2016-03-15")
-    with Store(tmp_path / "s.db") as store:
+    with SqliteStore(tmp_path / "s.db") as store:
         index = CopyIndex(store, checkpoint_every=100)
         index.index.text_cache = 0  # every old text is read back (in a large ingest, "x" left the cache)
 
         def put(doc: Document) -> list[dict[str, object]]:
             rows = index.add(doc)
             store.put(doc, rows)
-            index.stored(int(store.info(doc.id)["seq"]))  # type: ignore[index]
+            index.stored(store.info(doc.id).seq)  # type: ignore[union-attr]
             return rows
 
         put(first)
@@ -204,7 +206,7 @@ def test_pages_added_after_a_revision_align_with_the_text_the_index_holds(tmp_pa
         assert want
         rows = put(copy)
         assert rows == ingest_module._passage_rows("y", want)
-        assert all(first.text[r["other_start"] : r["other_end"]] == copy.text[r["start"] : r["end"]]
+        assert all(first.text[r.other_start : r.other_end] == copy.text[r.start : r.end]
                    for r in rows)
         # The rebuild aligns with the text the store now has: the copied story is gone from "x".
         index.checkpoint()
@@ -232,11 +234,11 @@ def test_a_run_stopped_before_a_revisions_rebuild_is_rebuilt_by_the_next_run(
         m.setattr(CopyIndex, "rebuild", killed)
         with pytest.raises(KeyboardInterrupt):
             ingest([str(src)], stopped, workers=1, progress=False)
-    with Store(stopped, readonly=True) as s:
-        assert s.info("b_page.txt")["revision"] == 2 and s.passages("b_page.txt") == []  # type: ignore[index]
+    with SqliteStore(stopped, readonly=True) as s:
+        assert s.info("b_page.txt").revision == 2 and s.passages("b_page.txt") == []  # type: ignore[union-attr]
     report = ingest([str(src)], stopped, workers=1, progress=False)
     assert (report.revised, report.unchanged) == (0, 2)
-    with Store(whole) as a, Store(stopped) as b:
-        assert dump(a) == dump(b)
+    with SqliteStore(whole) as a, SqliteStore(stopped) as b:
+        assert a.dump() == b.dump()
     assert provenance(stopped, "b_page.txt") == provenance(whole, "b_page.txt")
-    assert {p["origin_id"] for p in provenance(stopped, "b_page.txt")["copied"]} == {"a_tass.txt"}
+    assert {p.origin_id for p in provenance(stopped, "b_page.txt").copied} == {"a_tass.txt"}

@@ -7,40 +7,39 @@ from dataclasses import replace
 from pathlib import Path
 
 from newstrace.analyze import analyze_document
-from newstrace.corpus.store import Store, dump, fts_query
 from newstrace.ingest.text import read_text
 from newstrace.model import Document, Quote
+from newstrace.store.sqlite import SqliteStore, fts_query
 
-from ..conftest import SEED
+from ..conftest import SEED, open_test_store
 
 
 def seed_doc(doc_id: str = "seed"):  # type: ignore[no-untyped-def]
     return analyze_document(read_text(SEED.read_text(encoding="utf-8"), doc_id=doc_id, source=str(SEED)))
 
 
-def test_put_is_idempotent_and_revisions_are_kept(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_put_is_idempotent_and_revisions_are_kept(db_url: str) -> None:
+    db = db_url
     doc = seed_doc()
-    with Store(db) as store:
+    with open_test_store(db) as store:
         assert store.put(doc).status == "added"
-        before = dump(store)
+        before = store.dump()
         assert store.put(doc).status == "unchanged"
-        assert dump(store) == before
+        assert store.dump() == before
         changed = replace(doc, text=doc.text + "\nA late correction was added to this page.")
         res = store.put(changed)
         assert (res.status, res.revision) == ("revised", 2)
         assert store.count() == 1
         got = store.get("seed")
         assert got is not None and got["text"].endswith("added to this page.")
-        revs = store.con.execute("SELECT revision FROM revisions WHERE id = 'seed'").fetchall()
-        assert [r[0] for r in revs] == [1]
+        assert [r[:2] for r in store.dump()["revisions"]] == [("seed", 1)]
 
 
-def test_search_body_quotes_and_filters(tmp_path: Path) -> None:
+def test_search_body_quotes_and_filters(db_url: str) -> None:
     doc = seed_doc()
     quote = Quote(0, 10, "objectives generally accomplished", "Vladimir Putin", None, "said")
     doc = replace(doc, quotes=(quote,), published="2016-03-14")
-    with Store(tmp_path / "s.db") as store:
+    with open_test_store(db_url) as store:
         store.put(doc)
         hits = store.search("withdrawal Syria")
         assert hits and hits[0].doc_id == "seed" and "[" in hits[0].snippet
@@ -58,25 +57,26 @@ def test_fts_query_neutralises_operators() -> None:
     assert fts_query("***") == ""
 
 
-def test_errors_are_recorded_once_per_source(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+def test_errors_are_recorded_once_per_source(db_url: str) -> None:
+    with open_test_store(db_url) as store:
         store.record_error("a.html", "empty input")
         store.record_error("a.html", "empty input")
         store.record_error("b.warc#record 3", "truncated record")
-        assert [e["source"] for e in store.errors()] == ["a.html", "b.warc#record 3"]
+        assert [e.source for e in store.errors()] == ["a.html", "b.warc#record 3"]
 
 
 def test_readers_see_whole_documents_while_a_writer_writes(tmp_path: Path) -> None:
+    """SQLite-specific: counts the rows of the layers table as a reader of the file sees them."""
     db = tmp_path / "s.db"
     base = seed_doc()
-    with Store(db) as store:
+    with open_test_store(db) as store:
         store.put(base)
     errors: list[BaseException] = []
     counts: list[int] = []
 
     def write() -> None:
         try:
-            with Store(db) as w:
+            with open_test_store(db) as w:
                 for i in range(30):
                     w.put(replace(base, id=f"d{i}"))
         except BaseException as e:  # pragma: no cover - reported below
@@ -84,7 +84,7 @@ def test_readers_see_whole_documents_while_a_writer_writes(tmp_path: Path) -> No
 
     t = threading.Thread(target=write)
     t.start()
-    with Store(db, readonly=True) as reader:
+    with SqliteStore(db, readonly=True) as reader:
         while t.is_alive():
             n = reader.count()
             counts.append(n)
@@ -94,17 +94,17 @@ def test_readers_see_whole_documents_while_a_writer_writes(tmp_path: Path) -> No
     t.join()
     assert not errors
     assert counts and counts == sorted(counts)
-    with Store(db, readonly=True) as reader:
+    with open_test_store(db, readonly=True) as reader:
         assert reader.count() == 31
 
 
-def test_text_alone_is_the_stored_text_even_with_escaped_characters(tmp_path: Path) -> None:
+def test_text_alone_is_the_stored_text_even_with_escaped_characters(db_url: str) -> None:
     texts = {
         "plain": "A page.\n\nWith “curly” quotes, a tab\there, an emoji 😀 and Кириллица.",
         "nul": "Cut\x00 here? SQLite's json_extract stops at an escaped NUL; the text must not.",
         "slash": "A literal \\u0000 and a backslash \\ are text too.",
     }
-    with Store(tmp_path / "s.db") as store:
+    with open_test_store(db_url) as store:
         for doc_id, text in texts.items():
             store.put(Document(id=doc_id, text=text))
         for doc_id, text in texts.items():

@@ -1,6 +1,8 @@
 """Store faults as a user meets them: every one a one-line error naming the store, nothing written to a
 damaged store, one writer at a time. Real stores made by a real ingest, damaged the way disks and people
-damage them."""
+damage them.
+
+SQLite-specific: these tests damage, lock and inspect the SQLite file itself (``SqliteStore``)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from newstrace.cli import main
-from newstrace.corpus.health import check_store
 from newstrace.corpus.ingest import ingest
-from newstrace.corpus.store import Store, dump
 from newstrace.errors import StoreBusy, StoreError
+from newstrace.store import check_store
+from newstrace.store.sqlite import SqliteStore
 
 from ..conftest import ROOT, SEED
 
@@ -32,7 +34,7 @@ def healthy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("healthy") / "s.db"
     report = ingest([str(DEMO)], str(db), workers=1, progress=False, nlp=False)
     assert report.added >= 5
-    with Store(db) as s:  # fold the WAL into the file, so that damaging the file damages the store
+    with SqliteStore(db) as s:  # fold the WAL into the file, so that damaging the file damages the store
         s.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db
 
@@ -201,7 +203,7 @@ def test_a_store_made_by_a_newer_release_is_refused(healthy: Path, tmp_path: Pat
     con.close()
     for readonly in (True, False):
         with pytest.raises(StoreError, match="newer newstrace"):
-            Store(db, readonly=readonly)
+            SqliteStore(db, readonly=readonly)
 
 
 # ------------------------------------------------------------------------------------------ one writer
@@ -210,7 +212,7 @@ def test_a_store_made_by_a_newer_release_is_refused(healthy: Path, tmp_path: Pat
 def test_a_second_writer_is_refused_at_once_and_the_first_goes_on(healthy: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     shutil.copy(healthy, db)
-    with Store(db) as first:
+    with SqliteStore(db) as first:
         first.count()
         proc = subprocess.run(
             [sys.executable, "-m", "newstrace", "ingest", str(SEED), "--db", str(db), "--quiet"],
@@ -220,19 +222,19 @@ def test_a_second_writer_is_refused_at_once_and_the_first_goes_on(healthy: Path,
         line = _one_line_error(proc.stderr, db)
         assert "another newstrace process is writing this store" in line and f"process {os.getpid()}" in line
         first.record_error("still-mine", "the first writer goes on writing")
-    with Store(db, readonly=True) as s:
-        assert [e["source"] for e in s.errors()] == ["still-mine"]
-    with Store(db) as again:  # released when the first closed
+    with SqliteStore(db, readonly=True) as s:
+        assert [e.source for e in s.errors()] == ["still-mine"]
+    with SqliteStore(db) as again:  # released when the first closed
         again.count()
 
 
 def test_writers_in_one_process_share_the_lock_and_a_stale_lock_file_blocks_nobody(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    with Store(db) as a, Store(db) as b:  # the ingest endpoint and the stories update, in turn
+    with SqliteStore(db) as a, SqliteStore(db) as b:  # the ingest endpoint and the stories update, in turn
         a.count()
         b.count()
     Path(str(db.resolve()) + ".lock").write_text("12345\n")  # left by a process killed with -9
-    with Store(db) as c:
+    with SqliteStore(db) as c:
         c.count()
 
 
@@ -266,8 +268,8 @@ def test_two_ingests_at_the_same_moment_one_refused_store_equal_to_one_run(tmp_p
         assert codes == [0, 2], results
         refused = next(err for code, err in results if code == 2)
         assert "another newstrace process is writing this store" in _one_line_error(refused, db)
-        with Store(alone, readonly=True) as a, Store(db, readonly=True) as b:
-            assert dump(b) == dump(a)
+        with SqliteStore(alone, readonly=True) as a, SqliteStore(db, readonly=True) as b:
+            assert b.dump() == a.dump()
 
 
 def test_store_busy_is_a_store_error() -> None:

@@ -14,13 +14,13 @@ import pytest
 
 from newstrace.corpus.ingest import ingest
 from newstrace.corpus.shingles import tokenize, word_hashes_many
-from newstrace.corpus.store import Store
 from newstrace.errors import InputError
 from newstrace.ingest import read_bytes, read_paths
 from newstrace.ingest.detect import escape_name, unescape_name
 from newstrace.ingest.html import read_html
 from newstrace.model import Document
 
+from ..conftest import open_test_store
 from .test_readers import build_warc, docs, errors
 
 BODY = "A page with enough words in it to be a page, about a council vote on a harbour."
@@ -76,7 +76,7 @@ def test_surrogates_never_stop_a_batch(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     report = ingest([str(src)], db, workers=1, progress=False, nlp=False)
     assert (report.added, report.failed) == (4, 0), report.summary()
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         assert sorted(s.ids()) == ["b.txt", "s0", "s1", "s2"]
 
 

@@ -1,22 +1,24 @@
-"""Stories in a real store: ingest, update (idempotent, incremental), the read API and the CLI."""
+"""Stories in a real store: ingest, update (idempotent, incremental), stored story pages, the CLI."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from newstrace.cli import main
 from newstrace.corpus.ingest import ingest
-from newstrace.corpus.store import Store, dump
-from newstrace.stories.store import get_story, list_stories, story_of, update_stories
+from newstrace.store import Store
+from newstrace.stories.update import update_stories
 
-from ..conftest import SEED
+from ..conftest import ROOT, SEED, copy_test_store, open_test_store
 from .conftest import FIRE, VOTE, records
 
-TABLES = ("stories", "story_documents")
+Factory = Callable[[str], str]
 
 
 def _write(path: Path, recs: list[dict[str, object]]) -> Path:
@@ -25,9 +27,10 @@ def _write(path: Path, recs: list[dict[str, object]]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Pages ingested, stories not computed yet (each test works on its own copy)."""
     tmp = tmp_path_factory.mktemp("stories")
-    db = tmp / "t.db"
+    db = str(tmp / "t.db")
     recs = records()
     ingest([str(_write(tmp / "a.jsonl", recs[:2] + recs[3:5]))], str(db), workers=1, progress=False)
     seed = tmp / "seed.txt"
@@ -38,48 +41,61 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def test_update_is_incremental_and_idempotent(store_path: Path, tmp_path: Path) -> None:
-    db = tmp_path / "copy.db"
-    shutil.copy(store_path, db)
-    with Store(db) as store:
+def _copy(store_path: str, db_url: str) -> str:
+    copy_test_store(store_path, db_url)
+    return db_url
+
+
+def _groups(store: Store) -> list[list[str]]:
+    return sorted(sorted(s.documents) for s in store.story_summaries())
+
+
+def test_update_is_incremental_and_idempotent(store_path: str, db_url: str, tmp_path: Path) -> None:
+    db = _copy(store_path, db_url)
+    with open_test_store(db) as store:
         first = update_stories(store)
         assert first.assigned == 7 and not first.rebuilt
-        snapshot = dump(store, TABLES + ("meta",))
+        snapshot = (_groups(store), [s.to_json() for s in store.stories()], store.stories_state())
         again = update_stories(store)
         assert again.assigned == 0 and again.moved == 0 and not again.rebuilt
-        assert dump(store, TABLES + ("meta",)) == snapshot
+        assert (_groups(store), [s.to_json() for s in store.stories()], store.stories_state()) == snapshot
     # a new page later: only it is assigned
     _write(tmp_path / "c.jsonl", [{**records()[0], "id": "fire-late", "published": "2019-05-04"}])
     ingest([str(tmp_path / "c.jsonl")], str(db), workers=1, progress=False)
-    with Store(db) as store:
+    with open_test_store(db) as store:
         r = update_stories(store)
         assert r.assigned == 1 and not r.rebuilt
-        assert story_of(store, "fire-late") == story_of(store, "fire-0")
+        assert store.story_of("fire-late") == store.story_of("fire-0")
+        # the story the new page joined was rendered again with it
+        sid = store.story_of("fire-late")
+        assert sid is not None
+        view = store.story(sid)
+        assert view is not None and "fire-late" in view.documents and "fire-late" in view.assignments
 
 
-def test_incremental_equals_one_pass(store_path: Path, tmp_path: Path) -> None:
-    db = tmp_path / "one.db"
-    shutil.copy(store_path, db)
-    with Store(db) as store:
+def test_incremental_equals_one_pass(store_path: str, db_url: str) -> None:
+    db = _copy(store_path, db_url)
+    with open_test_store(db) as store:
         update_stories(store)
-        groups = sorted(sorted(s["documents"]) for s in list_stories(store, detail=False))
+        groups = _groups(store)
         rebuilt = update_stories(store, rebuild=True)
         assert rebuilt.rebuilt and rebuilt.assigned == 7
-        assert sorted(sorted(s["documents"]) for s in list_stories(store, detail=False)) == groups
+        assert _groups(store) == groups
     assert sorted(map(len, groups)) == [1, 3, 3]
 
 
-def test_read_api_shape(store_path: Path, tmp_path: Path) -> None:
-    db = tmp_path / "api.db"
-    shutil.copy(store_path, db)
-    with Store(db) as store:
+def test_read_api_shape(store_path: str, db_url: str) -> None:
+    db = _copy(store_path, db_url)
+    with open_test_store(db) as store:
         update_stories(store)
-        stories = list_stories(store, limit=10)
+        stories = [s.to_json() for s in store.stories(limit=10)]
         assert len(stories) == 3
-        sid = story_of(store, "vote-1")
+        sid = store.story_of("vote-1")
         assert sid is not None
-        st = get_story(store, sid)
-        assert st is not None and get_story(store, "nope") is None
+        view = store.story(sid)
+        assert view is not None and store.story("nope") is None
+        st = view.to_json()
+        assert json.loads(json.dumps(st)) == st  # plain JSON, as the CLI and the API print it
         assert set(st) >= {
             "id",
             "title",
@@ -102,22 +118,63 @@ def test_read_api_shape(store_path: Path, tmp_path: Path) -> None:
         assert set(comp["omissions"]) == set(st["documents"])
         assert set(st["assignments"]) == set(st["documents"])
         assert any(a["level"] != "new" and a["entities"] for a in st["assignments"].values())
-        assert list_stories(store, limit=1, offset=1)[0]["id"] == stories[1]["id"]
+        assert store.stories(limit=1, offset=1)[0].id == stories[1]["id"]
+        assert [s.id for s in store.story_summaries(limit=10)] == [s["id"] for s in stories]
 
 
-def test_readonly_store_reads_without_writing(store_path: Path, tmp_path: Path) -> None:
-    db = tmp_path / "ro.db"
-    shutil.copy(store_path, db)
-    with Store(db) as store:
+def test_reading_a_story_never_computes(
+    store_path: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update computes every story page (events, statements, comparison) and stores it; a reader,
+    read-only or not, only reads it: no embedding, no parse, the same JSON every time."""
+    import newstrace.stories.render as R
+
+    db = _copy(store_path, db_url)
+    with open_test_store(db) as store:
         update_stories(store)
-    with Store(db, readonly=True) as store:
-        sid = story_of(store, "fire-1")
-        assert sid is not None and get_story(store, sid) is not None
+        written = [s.to_json() for s in store.stories()]
+    assert any(s["statements"] and s["events"] and s["comparison"]["outlets"] for s in written)
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a read computed a story")
+
+    monkeypatch.setattr(R, "link_quotes", refuse)
+    monkeypatch.setattr(R, "extract_events", refuse)
+    monkeypatch.setattr(R, "compare", refuse)
+    with open_test_store(db, readonly=True) as store:
+        assert [s.to_json() for s in store.stories()] == written
+        assert [s.to_json() for s in store.iter_stories()] == written
+        sid = store.story_of("fire-1")
+        assert sid is not None and store.story(sid) is not None
+    with open_test_store(db) as store:  # a writer with nothing new renders nothing
+        assert update_stories(store).assigned == 0
+        assert [s.to_json() for s in store.stories()] == written
 
 
-def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "cli.db"
-    shutil.copy(store_path, db)
+def test_a_store_of_the_first_release_shows_what_it_stores_until_updated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Release 1 stored stories without their pages (computed on read): read-only, such a store shows its
+    stories' pages and why they are together; the next `newstrace stories` renders them.
+    SQLite-specific: the fixture is a SQLite file made by release 1."""
+    db = tmp_path / "v1.db"
+    db.write_bytes(gzip.decompress((ROOT / "tests" / "fixtures" / "stores" / "v1.db.gz").read_bytes()))
+    with open_test_store(db, readonly=True) as store:
+        stored = list(store.iter_stories())
+        assert stored and all(s.documents and s.assignments for s in stored)
+        assert all(not s.events and not s.statements and not s.comparison for s in stored)
+        assert all(len(s.timeline) == len(s.documents) for s in stored)
+    assert main(["stories", "--db", str(db), "--json"]) == 0
+    rendered = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    assert [s["id"] for s in rendered] == [s.id for s in stored]
+    assert all(s["comparison"]["outlets"] is not None and "omissions" in s["comparison"] for s in rendered)
+    assert any(s["events"] for s in rendered)
+    with open_test_store(db, readonly=True) as store:
+        assert [s.to_json() for s in store.iter_stories()] == rendered
+
+
+def test_cli_json(store_path: str, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _copy(store_path, db_url)
     assert main(["stories", "--db", str(db), "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
     assert len(lines) == 3
@@ -134,28 +191,30 @@ def test_cli_json(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert len(orders) == 1 and len(orders[0]["sources"]) >= 2, orders
     assert orders[0]["starting"] == "2016-03-15"
     assert all(e["sources"][0] == {k: e[k] for k in ("doc_id", "start", "end")} for e in seed["events"])
-    assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
+    assert main(["stories", "--db", str(Path(db).parent / "missing.db")]) == 2
 
 
-def test_cli_ingest_brings_stories_up_to_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_ingest_brings_stories_up_to_date(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     recs = records()
-    db = str(tmp_path / "cli-ingest.db")
+    db = db_url
     assert main(["ingest", str(_write(tmp_path / "a.jsonl", recs[:4])), "--db", db, "--workers", "1"]) == 0
     assert "stories: 4 pages assigned" in capsys.readouterr().err
-    with Store(db, readonly=True) as store:
-        assert story_of(store, "fire-0") == story_of(store, "fire-2") != story_of(store, "vote-0")
+    with open_test_store(db, readonly=True) as store:
+        assert store.story_of("fire-0") == store.story_of("fire-2") != store.story_of("vote-0")
     # --no-stories leaves the new pages waiting; the next ingest (or `stories`) picks them up
     more = str(_write(tmp_path / "b.jsonl", recs[4:]))
     assert main(["ingest", more, "--db", db, "--workers", "1", "--no-stories"]) == 0
-    with Store(db, readonly=True) as store:
-        assert story_of(store, "vote-2") is None
+    with open_test_store(db, readonly=True) as store:
+        assert store.story_of("vote-2") is None
     assert main(["ingest", more, "--db", db, "--workers", "1"]) == 0
     assert "stories: 2 pages assigned" in capsys.readouterr().err
-    with Store(db, readonly=True) as store:
-        assert story_of(store, "vote-2") == story_of(store, "vote-0") is not None
+    with open_test_store(db, readonly=True) as store:
+        assert store.story_of("vote-2") == store.story_of("vote-0") is not None
 
 
-def test_tables_agree_with_the_clusterer_when_stories_regroup(tmp_path: Path) -> None:
+def test_tables_agree_with_the_clusterer_when_stories_regroup(db_url: str, tmp_path: Path) -> None:
     """Many pages in one batch, so stories regroup after some pages were assigned: every page is written
     in the story it ended up in, and every story row matches its pages."""
     import random
@@ -167,31 +226,32 @@ def test_tables_agree_with_the_clusterer_when_stories_regroup(tmp_path: Path) ->
         words = text.split()
         rng.shuffle(words)  # same words, scrambled: near-duplicates that merge and regroup
         recs.append({"id": f"p{k}", "title": title, "text": " ".join(words[: rng.randint(20, len(words))])})
-    db = str(tmp_path / "regroup.db")
+    db = db_url
     ingest([str(_write(tmp_path / "r.jsonl", recs))], db, workers=1, progress=False, nlp=False)
-    with Store(db) as store:
+    with open_test_store(db) as store:
         report = update_stories(store)
-        con = store.con
-        in_docs = dict(con.execute("SELECT story_id, COUNT(*) FROM story_documents GROUP BY story_id"))
-        rows = dict(con.execute("SELECT id, size FROM stories"))
+        summaries = store.story_summaries(limit=1000)
+        pages = {sid: [m.doc_id for m in store.story_members(sid)] for sid in (s.id for s in summaries)}
+        placed = {d: store.story_of(d) for d in store.ids()}
+        views = {s.id: s.documents for s in store.stories(limit=1000)}
     assert report.assigned == 90
-    assert rows == in_docs and report.stories == len(rows)
+    assert report.stories == len(summaries) and sum(map(len, pages.values())) == 90
+    assert all(placed[d] == sid for sid, ids in pages.items() for d in ids)
+    assert {s.id: s.documents for s in summaries} == views  # every stored page is its story's now
 
 
 def test_an_update_interrupted_midway_resumes_to_the_same_stories(
-    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_path: str, db_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pages are saved with the clusterer's state as the update goes: a crash loses at most what came
     after the last save, and the next update ends where an uninterrupted one does."""
-    import newstrace.stories.store as S
+    import newstrace.stories.update as S
 
-    whole = tmp_path / "whole.db"
-    shutil.copy(store_path, whole)
-    with Store(whole) as store:
+    whole = _copy(store_path, db_factory("whole"))
+    with open_test_store(whole) as store:
         update_stories(store)
-        want = dump(store, TABLES)
-    db = tmp_path / "crash.db"
-    shutil.copy(store_path, db)
+        want = [s.to_json() for s in store.stories()]
+    db = _copy(store_path, db_factory("crash"))
     monkeypatch.setattr(S, "BATCH", 2)
     real = S.extract_many
     calls = {"n": 0}
@@ -203,23 +263,22 @@ def test_an_update_interrupted_midway_resumes_to_the_same_stories(
         return real(datas)  # type: ignore[arg-type]
 
     monkeypatch.setattr(S, "extract_many", crash_on_third)
-    with Store(db) as store, pytest.raises(KeyboardInterrupt):
+    with open_test_store(db) as store, pytest.raises(KeyboardInterrupt):
         update_stories(store)
-    with Store(db, readonly=True) as store:
-        kept = int(store.con.execute("SELECT COUNT(*) FROM story_documents").fetchone()[0])
+    with open_test_store(db, readonly=True) as store:
+        kept = 7 - (store.unassigned() or 0)
     assert 0 < kept < 7  # saved as it went
     monkeypatch.setattr(S, "extract_many", real)
-    with Store(db) as store:
+    with open_test_store(db) as store:
         resumed = update_stories(store)
         assert resumed.assigned == 7 - kept and not resumed.rebuilt
-        got = dump(store, TABLES)
-    strip = lambda d: {t: sorted(r[:2] for r in rows) for t, rows in d.items()}  # noqa: E731
-    assert strip(got) == strip(want)
+        got = [s.to_json() for s in store.stories()]
+    assert got == want  # the same stories, rendered the same
 
 
 def test_one_event_worded_two_ways_is_one_record_but_different_targets_are_not() -> None:
     from newstrace.model import Event
-    from newstrace.stories.store import _merge_events
+    from newstrace.stories.render import _merge_events
 
     def ev(action: str, target: str, starting: str | None = None) -> Event:
         return Event("Ana Ruiz", action, target, None, "2021-04-02", starting, 0, 10)
@@ -233,13 +292,12 @@ def test_one_event_worded_two_ways_is_one_record_but_different_targets_are_not()
             ("c", ev("order to start", "withdrawal of troops from the border", "2021-05-01")),
         ]
     )
-    assert [len(m["sources"]) for m in merged] == [2, 1, 1, 1]
-    assert merged[0]["starting"] == "2021-04-03" and [s["doc_id"] for s in merged[0]["sources"]] == ["a", "b"]
+    assert [len(m.sources) for m in merged] == [2, 1, 1, 1]
+    assert merged[0].starting == "2021-04-03" and [s.doc_id for s in merged[0].sources] == ["a", "b"]
 
 
-def test_cli_terminal_view(store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "view.db"
-    shutil.copy(store_path, db)
+def test_cli_terminal_view(store_path: str, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _copy(store_path, db_url)
     assert main(["stories", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     # the seed's story: its statement by Putin and the withdrawal order, carried by both its reports

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -21,10 +20,9 @@ from typing import Any
 import pytest
 
 from newstrace.corpus.ingest import ingest
-from newstrace.corpus.store import Store
-from newstrace.stories.store import story_of, update_stories
+from newstrace.stories.update import update_stories
 
-from ..conftest import ROOT, seed_wire_records
+from ..conftest import ROOT, copy_test_store, open_test_store, seed_wire_records
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -66,9 +64,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     db = str(root / "web.db")
     report = ingest([str(src), str(HILL), str(USATODAY), str(bad)], db, workers=1, progress=False)
     assert report.added == 5 and report.failed == 1, report.summary()
-    with Store(db) as s:
+    with open_test_store(db) as s:
         update_stories(s)
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         ids = s.ids()
     hill = next(i for i in ids if i.startswith("156770"))
     usatoday = next(i for i in ids if i.startswith("776a1c"))
@@ -79,8 +77,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 def writable_copy(corpus: Corpus, tmp_path: Path) -> str:
     """A copy of the corpus store that a test may write to."""
     dst = str(tmp_path / "copy.db")
-    with sqlite3.connect(corpus.db) as src, sqlite3.connect(dst) as out:
-        src.backup(out)
+    copy_test_store(corpus.db, dst)
     return dst
 
 
@@ -94,12 +91,12 @@ class Stories:
 
 @pytest.fixture(scope="session")
 def stories(corpus: Corpus) -> Stories:
-    with Store(corpus.db, readonly=True) as s:
-        withdrawal = story_of(s, "seed")
-        campaign = story_of(s, corpus.hill)
+    with open_test_store(corpus.db, readonly=True) as s:
+        withdrawal = s.story_of("seed")
+        campaign = s.story_of(corpus.hill)
         assert withdrawal and campaign and withdrawal != campaign
-        assert story_of(s, "rt-original") == story_of(s, "tass-original") == withdrawal
-        assert story_of(s, corpus.usatoday) == campaign
+        assert s.story_of("rt-original") == s.story_of("tass-original") == withdrawal
+        assert s.story_of(corpus.usatoday) == campaign
     return Stories(withdrawal, campaign)
 
 

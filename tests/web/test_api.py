@@ -15,11 +15,12 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from newstrace.corpus.ingest import ingest, provenance
-from newstrace.corpus.store import Store
-from newstrace.stories.store import get_story, list_stories, update_stories
+from newstrace.store import Store, StorySummary, StoryView
+from newstrace.stories.update import update_stories
 from newstrace.web import create_app
 from newstrace.web.safety import CSP
 
+from ..conftest import open_test_store
 from .conftest import Corpus, Stories
 
 TOKEN = "test-token-0123456789abcdef"
@@ -99,7 +100,7 @@ def test_static_and_error_responses_carry_the_headers(client: TestClient) -> Non
 
 
 def test_document_json_is_the_stored_document(client: TestClient, corpus: Corpus) -> None:
-    with Store(corpus.db, readonly=True) as s:
+    with open_test_store(corpus.db, readonly=True) as s:
         for doc_id in ("seed", corpus.hill):
             assert client.get(f"/api/documents/{doc_id}").json() == s.get(doc_id)
 
@@ -107,7 +108,7 @@ def test_document_json_is_the_stored_document(client: TestClient, corpus: Corpus
 @pytest.mark.parametrize("doc_id", ["seed", "rt-original", "tass-original"])
 def test_provenance_matches_the_cli(client: TestClient, corpus: Corpus, doc_id: str) -> None:
     got = client.get(f"/api/documents/{doc_id}/provenance").json()
-    assert got == provenance(corpus.db, doc_id)
+    assert got == provenance(corpus.db, doc_id).to_json()
     if doc_id == "seed":
         assert {p["origin_id"] for p in got["copied"]} == {"rt-original", "tass-original"}
     else:
@@ -141,10 +142,11 @@ def test_stories_api(client: TestClient, stories: Stories, corpus: Corpus) -> No
     listed = client.get("/api/stories").json()
     assert {s["id"] for s in listed["stories"]} == {stories.withdrawal, stories.campaign}
     assert listed["available"]
-    with Store(corpus.db, readonly=True) as s:
-        assert [x["id"] for x in listed["stories"]] == [x["id"] for x in list_stories(s, 20)]
+    with open_test_store(corpus.db, readonly=True) as s:
+        assert [x["id"] for x in listed["stories"]] == [x.id for x in s.stories(20)]
         story = client.get(f"/api/stories/{stories.withdrawal}").json()
-        assert story == get_story(s, stories.withdrawal)  # the same JSON as `newstrace stories --json`
+        stored = s.story(stories.withdrawal)
+        assert stored is not None and story == stored.to_json()  # as `newstrace stories --json` prints it
     assert set(story["documents"]) == {"seed", "rt-original", "tass-original"}
     assert {"RT", "TASS"} <= set(story["outlets"])
     assert {"doc_id": "seed", "origin_id": "rt-original"} in story["comparison"]["copies"]
@@ -168,7 +170,7 @@ def test_a_store_without_stories_lists_none_with_a_note(corpus: Corpus, tmp_path
     assert "stories have not been computed for this store" in r.text
     assert c.get("/documents/one").status_code == 200
     # computed, then one more page arrives without them: the list says how many wait
-    with Store(db) as s:
+    with open_test_store(db) as s:
         update_stories(s)
     src.write_text(json.dumps({"id": "two", "text": "Another page, on a harbour."}) + "\n", "utf-8")
     ingest([str(src)], db, workers=1, progress=False, nlp=False)
@@ -284,10 +286,14 @@ def test_openapi_describes_exactly_the_api_routes(client: TestClient) -> None:
 
 
 def test_the_store_is_opened_read_only(corpus: Corpus) -> None:
+    """SQLite-specific: tries to write through the reader's own connection."""
     app = create_app(corpus.db)
-    store = app.web.reader.store()
+    store = app.web.reader
+    assert store.readonly
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         store.con.execute("CREATE TABLE intruder(x)")
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.record_error("intruder", "a reader must not write")
     app.web.reader.close()
 
 
@@ -306,7 +312,7 @@ def test_host_header_is_checked_when_hosts_are_given(corpus: Corpus) -> None:
 
 def test_crashes_are_500_without_details(corpus: Corpus) -> None:
     class Broken:
-        def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
+        def story(self, store: Store, story_id: str) -> StoryView | None:
             return None
 
         def story_of(self, store: Store, doc_id: str) -> str | None:
@@ -315,9 +321,10 @@ def test_crashes_are_500_without_details(corpus: Corpus) -> None:
         def unassigned(self, store: Store) -> int | None:
             return 0
 
-        def list_stories(
-            self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
-        ) -> list[dict[str, Any]]:
+        def stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[StoryView]:
+            raise RuntimeError("secret internals")
+
+        def story_summaries(self, store: Store, limit: int = 100, offset: int = 0) -> list[StorySummary]:
             raise RuntimeError("secret internals")
 
     c = TestClient(create_app(corpus.db, stories=Broken()), raise_server_exceptions=False)
@@ -355,7 +362,7 @@ def test_ingest_needs_the_token(writable_copy: str) -> None:
     ):
         r = c.post("/api/ingest", content=body, headers=headers)
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
-    with Store(writable_copy, readonly=True) as s:
+    with open_test_store(writable_copy, readonly=True) as s:
         assert s.info("x") is None
 
 
@@ -409,7 +416,8 @@ def test_a_short_token_is_refused(corpus: Corpus) -> None:
 def test_a_request_over_its_query_budget_is_interrupted(
     corpus: Corpus, stories: Stories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("newstrace.web.queries.PROGRESS_EVERY", 1)  # check at every step: a tiny store
+    # check the budget at every step: a tiny store
+    monkeypatch.setattr("newstrace.store.sqlite_shared.PROGRESS_EVERY", 1)
     c = TestClient(create_app(corpus.db, query_budget=0.0))
     r = c.get("/api/search", params={"q": "Syria"})
     assert r.status_code == 503 and "narrow it down" in r.json()["error"]

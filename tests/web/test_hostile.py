@@ -19,9 +19,9 @@ from urllib.parse import quote
 import pytest
 
 from newstrace.corpus.ingest import ingest
-from newstrace.corpus.store import Store
-from newstrace.stories.store import update_stories
+from newstrace.stories.update import update_stories
 
+from ..conftest import open_test_store
 from .conftest import LiveServer, Tab, screenshot
 
 P = "window.__pwned=1"
@@ -124,9 +124,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     db = str(root / "hostile.db")
     report = ingest([str(src), str(page)], db, workers=1, progress=False)
     assert report.added == 4 and report.failed == 2, report.summary()
-    with Store(db, readonly=True) as s:
+    with open_test_store(db, readonly=True) as s:
         ids = s.ids()
-    with Store(db) as s:
+    with open_test_store(db) as s:
         update_stories(s)  # story titles come from the hostile pages' titles
     with LiveServer(create_app(db)) as server:
         yield Hostile(db, ids, server)

@@ -144,8 +144,8 @@ def test_ingest_errors_name_the_record_never_a_server_path(server: httpx.Client)
 def another_writer(db: str) -> Iterator[None]:
     """Another process with the store open for writing, as ``newstrace ingest`` has it, until the end."""
     code = (
-        "import sys\nfrom newstrace.corpus.store import Store\n"
-        "with Store(sys.argv[1]):\n    print('open', flush=True)\n    sys.stdin.read()\n"
+        "import sys\nfrom newstrace.store import open_store\n"
+        "with open_store(sys.argv[1]):\n    print('open', flush=True)\n    sys.stdin.read()\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code, db], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

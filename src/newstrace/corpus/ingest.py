@@ -12,18 +12,15 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import InputError
 from ..ingest import read_paths
 from ..ingest.readers import expand_paths
-from ..model import Document, Layer, Quote
+from ..model import Document
 from ..run.local import analyze_stream, analyzer, default_workers
+from ..store import PassageView, ProvenanceView, Store, content_hash, open_store
 from .reuse import Passage, ReuseIndex
-from .store import Store, content_hash, rollback
 
-INDEX_KEY = "reuse_index"
-REVISIONS_KEY = INDEX_KEY + "_revisions"  # revisions made to the pages a checkpoint holds, when saved
 ANATOMY = "+anatomy"  # marks the content hash of a page stored by an ingest without NLP stages
 
 
@@ -42,26 +39,13 @@ class IngestReport:
                 f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} documents/s)")
 
 
-def _passage_rows(doc_id: str, passages: Iterable[Passage]) -> list[dict[str, Any]]:
-    """Rows for the store's passages table: the passages of ``doc_id`` found when it was added."""
-    rows = []
-    for p in passages:
-        if p.doc_id == doc_id:
-            rows.append({"start": p.start, "end": p.end, "other_id": p.origin_id,
-                         "other_start": p.origin_start, "other_end": p.origin_end,
-                         "similarity": p.similarity, "kind": p.kind})
-    return rows
-
-
-def _stored_document(data: dict[str, Any]) -> Document:
-    """Enough of a stored document JSON for the copy index: text, body layers, quotes, date."""
-    return Document(
-        id=data["id"],
-        text=data["text"],
-        published=data.get("published"),
-        layers=tuple(Layer(x["kind"], x["start"], x["end"]) for x in data.get("layers", ())),
-        quotes=tuple(Quote(q["start"], q["end"], q.get("text", "")) for q in data.get("quotes", ())),
-    )
+def _passage_rows(doc_id: str, passages: Iterable[Passage]) -> list[PassageView]:
+    """The passages of ``doc_id`` found when it was added, as the store keeps them."""
+    return [
+        PassageView(doc_id, p.start, p.end, p.origin_id, p.origin_start, p.origin_end, p.similarity, p.kind)
+        for p in passages
+        if p.doc_id == doc_id
+    ]
 
 
 class CopyIndex:
@@ -82,25 +66,15 @@ class CopyIndex:
 
     def _load_checkpoint(self) -> tuple[ReuseIndex, int] | None:
         """The index saved at the last checkpoint and the last document it holds; None: rebuild."""
-        con = self.store.con
-        con.execute("BEGIN")  # one snapshot: the checkpoint and the documents it was saved with
+        saved = self.store.copy_checkpoint()
+        # A page revised after the checkpoint (a run killed before the rebuild the revision called for)
+        # is held in the index as its older text, which the store no longer has: rebuild.
+        if saved is None or saved.revisions_now != saved.revisions_saved:
+            return None
         try:
-            blob = con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()
-            seq = self.store.get_meta(INDEX_KEY + "_seq")
-            if blob is None or seq is None:
-                return None
-            upto = int(seq)
-            index = ReuseIndex.from_bytes(bytes(blob[0]), self._text)
-            # A page revised after the checkpoint (a run killed before the rebuild the revision called
-            # for) is held in the index as its older text, which the store no longer has: rebuild. A
-            # checkpoint saved before revisions were counted assumes there were none.
-            if self._revisions(upto) != int(self.store.get_meta(REVISIONS_KEY) or 0):
-                return None
-            return index, upto
+            return ReuseIndex.from_bytes(saved.blob, self._text), saved.seq
         except (ValueError, KeyError):
             return None  # unreadable: rebuild from the store
-        finally:
-            con.execute("COMMIT")
 
     def _text(self, doc_id: str) -> str:
         """The text of a page as the index holds it: the store's, unless revised since it was indexed."""
@@ -111,18 +85,10 @@ class CopyIndex:
             raise KeyError(f"document {doc_id!r} is indexed but not stored")
         return text
 
-    def _revisions(self, upto: int) -> int:
-        """Revisions made to the documents stored up to ``upto``: each keeps the one it replaced in the
-        (small) revisions table, so counting costs nothing however large the store."""
-        row = self.store.con.execute(
-            "SELECT COUNT(*) FROM revisions r CROSS JOIN documents d ON d.id = r.id WHERE d.seq <= ?", (upto,)
-        ).fetchone()
-        return int(row[0])
-
     def catch_up(self) -> None:
         """Add every stored document newer than the index (after a crash, or a revision)."""
         for seq, data in self.store.iter_documents(self.seq):
-            doc = _stored_document(data)
+            doc = Document.from_json(data)
             if doc.id not in self.index:
                 found = self.index.add_document(doc)
                 if not self.readonly:
@@ -132,7 +98,7 @@ class CopyIndex:
         if self._since_checkpoint and not self.readonly:
             self.checkpoint()
 
-    def add(self, doc: Document) -> list[dict[str, Any]]:
+    def add(self, doc: Document) -> list[PassageView]:
         if doc.id in self.index:
             # A revision: the index holds the older text. Rebuild from the store once the revision
             # is written (rare: a changed page under a known id); until then, pages added are aligned
@@ -157,22 +123,7 @@ class CopyIndex:
         if self._stale:
             self.rebuild()
             return
-        blob = self.index.to_bytes()
-        con = self.store.con
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY, blob))
-            con.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY + "_seq", str(self.seq))
-            )
-            con.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                (REVISIONS_KEY, str(self._revisions(self.seq))),
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
+        self.store.save_copy_checkpoint(self.index.to_bytes(), self.seq)
         self._since_checkpoint = 0
 
     def rebuild(self) -> None:
@@ -216,7 +167,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     workers = default_workers() if workers <= 0 else workers
-    with Store(db) as store, Store(db, readonly=True) as checker:
+    with open_store(db) as store, open_store(db, readonly=True) as checker:
         index = CopyIndex(store, checkpoint_every)
         digests: dict[str, str] = {}
 
@@ -258,7 +209,7 @@ def ingest(
                     report.unchanged += 1
                 info = store.info(item.id)
                 if info is not None:
-                    index.stored(int(info["seq"]))
+                    index.stored(info.seq)
         finally:
             bar.close()
             index.checkpoint()
@@ -271,10 +222,7 @@ _loaded: dict[str, tuple[tuple[int, int], CopyIndex]] = {}
 
 def copy_index(store: Store) -> CopyIndex:
     """The store's copy index, kept in memory per store file while the store does not change."""
-    row = store.con.execute(
-        "SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(revision), 0) FROM documents"
-    ).fetchone()
-    version = (int(row[0]), int(row[1]))  # a new document raises the first, a revision the second
+    version = store.version()  # a new document raises the first, a revision the second
     cached = _loaded.get(store.path)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -283,13 +231,13 @@ def copy_index(store: Store) -> CopyIndex:
     return index
 
 
-def provenance(db: str, doc_id: str) -> dict[str, Any]:
-    """``{"id", "copied": [...], "copies": [...]}`` for a stored document.
+def provenance(db: str, doc_id: str) -> ProvenanceView:
+    """Where a stored document's passages came from and where its own went, from the copy index.
 
     Read-only: documents stored after the index's last checkpoint are added in memory only.
     """
-    with Store(db, readonly=True) as store:
+    with open_store(db, readonly=True) as store:
         if store.info(doc_id) is None:
             raise KeyError(doc_id)
         result = copy_index(store).index.provenance(doc_id)
-    return {"id": doc_id, "copied": result["copied"], "copies": result["copies"]}
+    return ProvenanceView.from_json({"id": doc_id, "copied": result["copied"], "copies": result["copies"]})

@@ -33,6 +33,8 @@ from .base import (
     StatementView,
     Store,
     StoreLocked,
+    StoreMissing,
+    StoreReadOnly,
     StoryAssignment,
     StoryEvent,
     StoryMember,
@@ -40,6 +42,9 @@ from .base import (
     StoryView,
     TimelineEntry,
     as_json,
+    body_text,
+    content_hash,
+    search_title,
 )
 
 __all__ = [
@@ -66,6 +71,8 @@ __all__ = [
     "StoreBusy",
     "StoreError",
     "StoreLocked",
+    "StoreMissing",
+    "StoreReadOnly",
     "StoryAssignment",
     "StoryEvent",
     "StoryMember",
@@ -75,10 +82,16 @@ __all__ = [
     "DATABASE_ERRORS",
     "as_json",
     "begin_request",
+    "body_text",
+    "content_hash",
+    "search_title",
+    "check_store",
     "describe_error",
+    "error_kind",
     "is_postgres",
     "open_reader",
     "open_store",
+    "require_healthy",
 ]
 
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
@@ -86,6 +99,22 @@ POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 # What a backend's driver raises when a statement fails on an open store (a damaged page, a full disk, a
 # budget run out); ``describe_error`` says it in one line. The PostgreSQL backend adds psycopg's.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+
+def error_kind(error: Exception) -> str:
+    """What a driver's error means for a reader: ``"interrupted"`` (over its time budget), ``"busy"``
+    (a writer held the store too long), ``"damaged"`` (not a store, or a damaged one), ``"missing"``
+    (a table the store does not have), else ``"other"``."""
+    text = str(error).lower()
+    if "interrupted" in text:
+        return "interrupted"
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return "damaged"
+    if "no such table" in text or "no such column" in text:
+        return "missing"
+    return "other"
 
 
 def describe_error(db: str | Path, error: Exception) -> StoreError:
@@ -98,10 +127,9 @@ def describe_error(db: str | Path, error: Exception) -> StoreError:
     text = str(error)
     if "interrupted" in text:
         return QueryInterrupted(f"{db}: the query was interrupted: {text}")
-    if "locked" in text or "busy" in text:
-        return StoreLocked(f"{db}: the store is busy ({text})")
     if isinstance(error, sqlite3.Error):
-        return fault(db, error)
+        described = fault(db, error)
+        return StoreLocked(str(described)) if "locked" in text or "busy" in text else described
     return StoreError(f"{db}: {text}")
 
 
@@ -128,9 +156,27 @@ def open_reader(db: str, *, budget: float = 5.0) -> Store:
     ``QueryInterrupted``."""
     if is_postgres(db):
         raise StoreError("PostgreSQL backend not available")
-    from .sqlite_read import SharedReader
+    from .sqlite_shared import SharedReader
 
     return SharedReader(db, budget=budget)
+
+
+def check_store(db: str, *, quick: bool = False) -> list[str]:
+    """What is wrong with the store ``db`` (empty: healthy): ``newstrace check``."""
+    if is_postgres(db):
+        raise StoreError("PostgreSQL backend not available")
+    from .sqlite_health import check_store as check
+
+    return check(db, quick=quick)
+
+
+def require_healthy(db: str) -> None:
+    """Raise a one-line ``StoreError`` unless the store ``db`` opens and passes a quick check."""
+    if is_postgres(db):
+        raise StoreError("PostgreSQL backend not available")
+    from .sqlite_health import require_healthy as require
+
+    require(db)
 
 
 def begin_request(store: Store) -> None:

@@ -8,6 +8,7 @@ a backend only has to fill the views for both to answer byte for byte the same.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -39,15 +40,50 @@ __all__ = [
     "StoreBusy",
     "StoreError",
     "StoreLocked",
+    "StoreMissing",
+    "StoreReadOnly",
     "StoryAssignment",
     "StoryEvent",
     "StoryMember",
     "StorySummary",
     "StoryView",
     "TimelineEntry",
+    "as_json",
+    "body_text",
+    "content_hash",
+    "search_title",
 ]
 
 BODY_KINDS = ("body", "section_heading")  # the layers a page's searchable body is made of
+
+
+def content_hash(doc: Document) -> str:
+    """What makes two versions of a page the same: its text and its metadata."""
+    h = hashlib.sha256()
+    for part in (doc.text, doc.url, doc.outlet, doc.title, doc.published, doc.format):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def body_text(doc: Document) -> str:
+    """The searchable body of a page: its body layers only (comments and boilerplate do not match)."""
+    return "\n\n".join(doc.text[x.start : x.end] for x in doc.layers if x.kind in BODY_KINDS)
+
+
+def search_title(doc: Document) -> str:
+    """The title a page is searched by: its own, else its headline's text."""
+    if doc.title:
+        return doc.title
+    return next((doc.text[x.start : x.end] for x in doc.layers if x.kind == "headline"), "")
+
+
+class StoreMissing(StoreError, FileNotFoundError):
+    """No store at the place given (a reader asked for one that was never made)."""
+
+
+class StoreReadOnly(StoreError):
+    """A store that can be read but not written here (its file or folder is read-only)."""
 
 
 class QueryInterrupted(StoreError):
@@ -242,6 +278,22 @@ class ProvenanceView:
             "copied": [p.to_json() for p in self.copied],
             "copies": [p.to_json() for p in self.copies],
         }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ProvenanceView:
+        return cls(
+            str(d["id"]),
+            tuple(
+                CopiedPassage(int(p["start"]), int(p["end"]), str(p["origin_id"]), int(p["origin_start"]),
+                              int(p["origin_end"]), float(p["similarity"]), str(p["kind"]))
+                for p in d.get("copied") or ()
+            ),
+            tuple(
+                CopyOf(str(p["doc_id"]), int(p["start"]), int(p["end"]), int(p["origin_start"]),
+                       int(p["origin_end"]), float(p["similarity"]), str(p["kind"]))
+                for p in d.get("copies") or ()
+            ),
+        )
 
 
 # ------------------------------------------------------------------------------------------ entities
@@ -598,6 +650,7 @@ class Store(Protocol):
     def infos(self, ids: Sequence[str]) -> dict[str, DocumentInfo]: ...
     def recent_documents(self, limit: int, offset: int = 0) -> list[DocumentInfo]: ...
     def ids(self) -> list[str]: ...
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]: ...  # content without timestamps, to compare stores
     def iter_documents(self, after_seq: int = 0) -> Iterator[tuple[int, dict[str, Any]]]: ...
     def search(
         self,

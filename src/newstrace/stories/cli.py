@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store import StorySummary, StoryView
 
 __all__ = ["register"]
 
@@ -36,12 +40,10 @@ def _safe(s: object) -> str:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from ..corpus.health import StoreReadOnly
-    from ..corpus.store import Store
-    from ..errors import StoreBusy
-    from .store import iter_stories, list_stories, update_stories
+    from ..store import StoreBusy, StoreReadOnly, is_postgres, open_store
+    from .update import update_stories
 
-    if not Path(args.db).exists():
+    if not is_postgres(args.db) and not Path(args.db).exists():
         print(
             f"newstrace: error: {_safe(args.db)}: no such store "
             f"(run `newstrace ingest PATH --db {_safe(args.db)}` "
@@ -50,30 +52,29 @@ def cmd_stories(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        store = Store(args.db)
+        store = open_store(args.db)
     except (StoreBusy, StoreReadOnly) as e:
         if args.rebuild:
             raise
         # Another process is writing the store, or it cannot be written here: list what it holds.
         print(f"newstrace: warning: {_safe(e)}; stories listed as stored, not brought up to date",
               file=sys.stderr)
-        store = Store(args.db, readonly=True)
+        store = open_store(args.db, readonly=True)
     else:
         report = update_stories(store, rebuild=args.rebuild, progress=sys.stderr.isatty())
         if report.assigned or report.rebuilt:
             print(f"newstrace: stories: {report.summary()}", file=sys.stderr)
     with store:
-        detail = not args.brief
-        stories = (
-            list_stories(store, args.limit, detail=detail)
-            if args.limit > 0
-            else iter_stories(store, detail=detail)
-        )
+        stories: Iterable[StoryView | StorySummary]
+        if args.brief:
+            stories = store.story_summaries(args.limit) if args.limit > 0 else store.iter_story_summaries()
+        else:
+            stories = store.stories(args.limit) if args.limit > 0 else store.iter_stories()
         for st in stories:
             if args.json:
-                sys.stdout.write(json.dumps(st, ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(st.to_json(), ensure_ascii=False) + "\n")
             else:
-                _print(st)
+                _print(st.to_json())
     return 0
 
 

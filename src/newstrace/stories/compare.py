@@ -107,9 +107,10 @@ def _diff(
             out.append(({"quotes": [], "entities": []}, {"quotes": [], "entities": []}))
             continue
         need = max(1, (others + 1) // 2)
-        om_q = [st_json[s] for s, c in q_count.items() if s not in u.statements and c >= need]
+        # quotes in the statements' order (not the sets', which changes from one process to the next)
+        om_q = [st_json[s] for s in st_json if s not in u.statements and q_count[s] >= need]
         om_e = sorted(e for e, c in e_count.items() if e not in u.entities and c >= need)
-        ex_q = [st_json[s] for s in u.statements if q_count[s] == 1]
+        ex_q = [st_json[s] for s in st_json if s in u.statements and q_count[s] == 1]
         ex_e = sorted(e for e in u.entities if e_count[e] == 1)
         out.append(({"quotes": om_q, "entities": om_e}, {"quotes": ex_q, "entities": ex_e}))
     return out

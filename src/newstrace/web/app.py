@@ -2,7 +2,7 @@
 
 Routes are stable (other tools link to them): ``/``, ``/stories/{id}``, ``/documents/{id}``, ``/search``,
 ``/entities/{id}``, ``/errors``, and under ``/api/`` the same data as JSON plus ``/api/openapi.json``.
-Endpoints are plain functions run in Starlette's thread pool, each thread with its own read-only SQLite
+Endpoints are plain functions run in Starlette's thread pool, each thread with its own read-only
 connection, so a slow query never blocks the event loop and no connection is shared mid-query.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -32,15 +31,23 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..analysis.entities import canonical_key
-from ..corpus import health
-from ..corpus.store import Store
 from ..errors import StoreError
+from ..store import (
+    DATABASE_ERRORS,
+    Store,
+    StorySummary,
+    StoryView,
+    begin_request,
+    is_postgres,
+    open_reader,
+    open_store,
+    require_healthy,
+)
 from . import charts, docview, params
 from .handlers import exception_handlers
 from .ingest import MAX_INGEST_BYTES, IngestEndpoint
 from .middleware import RequestLimit, SecureApp
 from .openapi import spec
-from .queries import Reader
 from .safety import clean, external_url, path_part
 from .stories import StoriesProvider, default_provider
 
@@ -136,13 +143,20 @@ class Web:
         self.db = db
         self.token = token
         self.stories = provider
-        self.reader = Reader(db, canonical_key, query_budget)
+        self.reader = open_reader(db, budget=query_budget)
         self.env = _environment()
         self.ingest = IngestEndpoint(db, token, max_ingest_bytes, ingest_workers)
         self.openapi = spec()
 
     def store(self) -> Store:
-        return self.reader.store()
+        return self.reader
+
+    def _infos(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """id -> {"id", "outlet", "title", "published", "url", "seq", …} of the stored ones among ``ids``."""
+        return {k: v.to_json() for k, v in self.reader.infos(ids).items()}
+
+    def _counts(self) -> dict[str, int]:
+        return {"documents": self.reader.count(), "errors": self.reader.error_count()}
 
     # ---------------------------------------------------------------------------------- helpers
 
@@ -156,8 +170,8 @@ class Web:
             raise HTTPException(404, f"no document {doc_id[:200]!r} in this store")
         return doc
 
-    def _story(self, story_id: str) -> dict[str, Any]:
-        story = self.stories.get_story(self.store(), story_id) if len(story_id) <= params.MAX_ID else None
+    def _story(self, story_id: str) -> StoryView:
+        story = self.stories.story(self.store(), story_id) if len(story_id) <= params.MAX_ID else None
         if story is None:
             raise HTTPException(404, f"no story {story_id[:200]!r} in this store")
         return story
@@ -170,16 +184,16 @@ class Web:
     def index(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 30)
         store = self.store()
-        stories = self.stories.list_stories(store, limit=limit, offset=offset, detail=False)
-        ids = [d for s in stories for d in list(s.get("documents") or [])[:200]]
-        infos = self.reader.infos(ids)
+        stories = self.stories.story_summaries(store, limit=limit, offset=offset)
+        ids = [d for s in stories for d in s.documents[:200]]
+        infos = self._infos(ids)
         rows = [self._story_summary(s, infos) for s in stories]
-        recent = self.reader.recent_documents(20, 0) if offset == 0 else []
+        recent = [d.to_json() for d in self.reader.recent_documents(20, 0)] if offset == 0 else []
         return self.page(
             "index.html",
             stories=rows,
             recent=recent,
-            counts=self.reader.counts(),
+            counts=self._counts(),
             limit=limit,
             offset=offset,
             problem=self._stories_note(store),
@@ -198,21 +212,18 @@ class Web:
         return None
 
     def _story_summary(
-        self, story: Mapping[str, Any], infos: Mapping[str, Mapping[str, Any]]
+        self, story: StorySummary, infos: Mapping[str, Mapping[str, Any]]
     ) -> dict[str, Any]:
-        docs = [infos[d] for d in list(story.get("documents") or [])[:200] if d in infos]
+        docs = [infos[d] for d in story.documents[:200] if d in infos]
         counts = Counter(str(d.get("outlet") or "unknown outlet") for d in docs)
-        compared = (story.get("comparison") or {}).get("outlets") or ()
-        given = {str(o.get("outlet")): o.get("state") for o in compared if isinstance(o, Mapping)}
         outlets = [
-            {"outlet": o, "documents": n, "state": self._outlet_state(o, given.get(o))}
-            for o, n in counts.most_common()
+            {"outlet": o, "documents": n, "state": self._outlet_state(o)} for o, n in counts.most_common()
         ]
         dates = sorted(str(d["published"]) for d in docs if d.get("published"))
         return {
-            "id": str(story.get("id")),
-            "title": story.get("title") or f"story {story.get('id')}",
-            "documents": len(story.get("documents") or ()),
+            "id": story.id,
+            "title": story.title or f"story {story.id}",
+            "documents": len(story.documents),
             "outlets": outlets,
             "first": dates[0] if dates else None,
             "last": dates[-1] if dates else None,
@@ -221,14 +232,14 @@ class Web:
 
     def story_page(self, request: Request) -> Response:
         story = self._story(request.path_params["id"])
-        return self.page("story.html", **self._story_context(story))
+        return self.page("story.html", **self._story_context(story.to_json()))
 
     def _story_context(self, story: Mapping[str, Any]) -> dict[str, Any]:
         comparison = story.get("comparison") or {}
         copies = [c for c in comparison.get("copies") or () if isinstance(c, Mapping)][:MAX_STORY_ITEMS]
         doc_ids = [str(d) for d in list(story.get("documents") or [])[:MAX_STORY_DOCUMENTS]]
         origins = {str(c.get("origin_id")) for c in copies}
-        infos = self.reader.infos([*doc_ids, *origins])
+        infos = self._infos([*doc_ids, *origins])
         copied_from = {str(c.get("doc_id")): str(c.get("origin_id")) for c in copies}
         documents: list[dict[str, Any]] = []
         for d in doc_ids:
@@ -409,8 +420,8 @@ class Web:
     def document_page(self, request: Request) -> Response:
         doc_id = request.path_params["id"]
         doc = self._doc(doc_id)
-        passages = self.reader.passages(doc_id)
-        others = self.reader.infos(
+        passages = [p.to_json() for p in self.reader.passages(doc_id)]
+        others = self._infos(
             [p["other_id"] for p in passages if p["doc_id"] == doc_id]
             + [p["doc_id"] for p in passages if p["doc_id"] != doc_id]
         )
@@ -461,7 +472,7 @@ class Web:
             limit=a["limit"],
             offset=a["offset"],
         )
-        return [dict(h.__dict__) for h in hits]
+        return [h.to_json() for h in hits]
 
     def search_page(self, request: Request) -> Response:
         a = self._search_args(request)
@@ -491,10 +502,10 @@ class Web:
         if isinstance(key, Response):
             return key
         limit, offset = params.paging(request.query_params, 50)
-        data = self.reader.entity(key, limit, offset)
+        data = self.reader.entity(key, canonical_key, limit, offset)
         if data is None:
             raise HTTPException(404, f"nobody named {key!r} in this store")
-        return data
+        return data.to_json()
 
     def entity_page(self, request: Request) -> Response:
         data = self._entity_data(request)
@@ -504,8 +515,8 @@ class Web:
         limit, offset = params.paging(request.query_params, 100)
         return self.page(
             "errors.html",
-            errors=self.reader.errors(limit, offset),
-            total=self.reader.counts()["errors"],
+            errors=[e.to_json() for e in self.reader.errors(limit, offset)],
+            total=self.reader.error_count(),
             limit=limit,
             offset=offset,
         )
@@ -515,11 +526,11 @@ class Web:
     def api_stories(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 20)
         store = self.store()
-        stories = self.stories.list_stories(store, limit=limit, offset=offset)
+        stories = self.stories.stories(store, limit=limit, offset=offset)
         pending = self.stories.unassigned(store)
         return JSONResponse(
             {
-                "stories": stories,
+                "stories": [s.to_json() for s in stories],
                 "limit": limit,
                 "offset": offset,
                 "available": pending is not None,
@@ -528,7 +539,7 @@ class Web:
         )
 
     def api_story(self, request: Request) -> Response:
-        return JSONResponse(self._story(request.path_params["id"]))
+        return JSONResponse(self._story(request.path_params["id"]).to_json())
 
     def api_document(self, request: Request) -> Response:
         return JSONResponse(self._doc(request.path_params["id"]))
@@ -537,7 +548,7 @@ class Web:
         doc_id = request.path_params["id"]
         if len(doc_id) > params.MAX_ID or self.store().info(doc_id) is None:
             raise HTTPException(404, f"no document {doc_id[:200]!r} in this store")
-        return JSONResponse(self.reader.provenance(doc_id))
+        return JSONResponse(self.reader.provenance(doc_id).to_json())
 
     def api_search(self, request: Request) -> Response:
         a = self._search_args(request)
@@ -561,7 +572,8 @@ class Web:
 
     def api_errors(self, request: Request) -> Response:
         limit, offset = params.paging(request.query_params, 100)
-        return JSONResponse({"errors": self.reader.errors(limit, offset), "limit": limit, "offset": offset})
+        errors = [e.to_json() for e in self.reader.errors(limit, offset)]
+        return JSONResponse({"errors": errors, "limit": limit, "offset": offset})
 
     def api_openapi(self, request: Request) -> Response:
         return JSONResponse(self.openapi)
@@ -590,7 +602,7 @@ def _sync(web: Web, fn: Callable[[Request], Response]) -> Callable[[Request], Aw
     request's query budget."""
 
     def run(request: Request) -> Response:
-        web.reader.begin()
+        begin_request(web.reader)
         return fn(request)
 
     async def endpoint(request: Request) -> Response:
@@ -615,7 +627,7 @@ def create_app(
     """The ASGI app for the store ``db``.
 
     ``token``: enables ``POST /api/ingest`` for requests carrying it (off when None). ``stories``: where
-    stories come from (default: ``newstrace.stories.store``). ``allowed_hosts``: Host header
+    stories come from (default: the store's stored stories). ``allowed_hosts``: Host header
     values accepted (default: any); a loopback server should pass its own names, so a page on another
     site cannot reach it through DNS rebinding. ``query_budget``: seconds of SQLite work one request may
     spend before it is interrupted with a 503. ``max_requests``: requests handled at once; more wait
@@ -624,14 +636,14 @@ def create_app(
     A store that cannot be served (a folder, an empty, foreign, damaged or truncated file) raises
     ``StoreError`` here, so no server starts on it.
     """
-    if not Path(db).exists():
+    if not is_postgres(db) and not Path(db).exists():
         if token is None:
             raise FileNotFoundError(f"{db}: no such store (run `newstrace ingest PATH --db {db}` first)")
         try:
-            Store(db).close()  # an empty store that the ingest endpoint will fill
-        except (sqlite3.Error, OSError) as e:
+            open_store(db).close()  # an empty store that the ingest endpoint will fill
+        except (*DATABASE_ERRORS, OSError) as e:  # type: ignore[misc]
             raise StoreError(f"{db}: cannot create a store there ({e})") from None
-    health.require_healthy(db)
+    require_healthy(db)
     if token is not None and len(token) < 16:
         raise ValueError("the ingest token must be at least 16 characters")
     provider = stories if stories is not None else default_provider()

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..render import safe
+from ..store import is_postgres
 from .safety import LOOPBACK_HOSTS
 from .server import IDLE_TIMEOUT
 
@@ -113,7 +114,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             token = read_token(args.token_file)
         except (OSError, ValueError) as e:
             return _error(str(e))
-    if not Path(args.db).exists() and token is None:
+    if not is_postgres(args.db) and not Path(args.db).exists() and token is None:
         return _error(f"{args.db}: no such store (run `newstrace ingest PATH --db {args.db}` first)")
     if not 0 <= args.port <= 65535:
         return _error(f"--port must be between 0 and 65535, got {args.port}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,8 +17,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..corpus.health import fault
 from ..errors import StoreBusy, StoreError
+from ..store import DATABASE_ERRORS, describe_error, error_kind
 from .params import ParamError
 
 log = logging.getLogger(__name__)
@@ -74,32 +73,32 @@ def exception_handlers(web: Responder) -> dict[Any, Handler]:
             message += f" (run newstrace check --db {Path(web.db).name})"
         return web.error_response(request, 503, message)
 
-    async def on_sqlite(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, sqlite3.Error)
-        text = str(exc)
-        if "interrupted" in text:
+    async def on_database(request: Request, exc: Exception) -> Response:
+        kind = error_kind(exc)
+        if kind == "interrupted":
             return web.error_response(
                 request,
                 503,
                 "this request would cost too much; narrow it down "
                 "(e.g. more or rarer words, a speaker, an outlet or a date)",
             )
-        if "locked" in text or "busy" in text:
+        if kind == "busy":
             return web.error_response(request, 503, "the store is busy; try again", {"Retry-After": "1"})
-        if "malformed" in text or "not a database" in text:
-            return await on_store_error(request, fault(web.db, exc))  # the CLI's words for it
+        if kind == "damaged":
+            return await on_store_error(request, describe_error(web.db, exc))  # the CLI's words for it
         return await on_crash(request, exc)
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s", request.url.path, exc_info=exc)
         return web.error_response(request, 500, "internal error (see the server log)")
 
-    return {
+    handlers: dict[Any, Handler] = {
         HTTPException: on_http_error,
         ParamError: on_param_error,
         FileNotFoundError: on_missing_store,
         StoreBusy: on_store_busy,
         StoreError: on_store_error,
-        sqlite3.DatabaseError: on_sqlite,
-        Exception: on_crash,
     }
+    handlers.update({error: on_database for error in DATABASE_ERRORS})
+    handlers[Exception] = on_crash
+    return handlers

@@ -23,8 +23,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from ..corpus.store import Store
 from ..normalize import replace_unencodable
+from ..store import Store, open_store
 from .params import ParamError
 
 MAX_INGEST_BYTES = 8 * 1024 * 1024
@@ -82,7 +82,7 @@ class IngestEndpoint:
 
     def _ingest(self, records: list[tuple[str, str]]) -> dict[str, Any]:
         from ..corpus.ingest import ingest
-        from ..stories.store import update_stories
+        from ..stories.update import update_stories
 
         ids = [doc_id for doc_id, _ in records]
         with self._lock, tempfile.TemporaryDirectory(prefix="newstrace-api-") as tmp:
@@ -90,7 +90,7 @@ class IngestEndpoint:
             Path(path).write_text("".join(line + "\n" for _, line in records), encoding="utf-8")
             # The writer lock is taken once, before anything is read, and held to the end of the stories:
             # another writer cannot slip in between (the records stored, then a 409 for the stories).
-            with Store(self.db) as store:
+            with open_store(self.db) as store:
                 report = ingest([path], self.db, workers=self.workers, progress=False)
                 _rename_stored_errors(store, path, ids)
                 stories = update_stories(store)

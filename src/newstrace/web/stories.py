@@ -1,84 +1,105 @@
-"""Where the app gets stories from: ``newstrace.stories.store``, read through three functions.
+"""Where the app gets stories from: the store's stored story pages, read through five methods.
 
-The app only reads stories (``list_stories``, ``get_story``, ``story_of``); they are computed by
-``newstrace ingest`` / ``newstrace stories``. A store that has no story tables yet (ingested with
-``--no-stories``), or pages not yet in a story, read as "no stories" with a note, not as an error.
+The app only reads stories; they are computed and stored by ``newstrace ingest`` / ``newstrace
+stories``. A store that has no story tables yet (ingested with ``--no-stories``), or pages not yet in a
+story, read as "no stories" with a note, not as an error.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from typing import Any, Protocol
+from typing import Protocol
 
-from ..corpus.store import Store
-from ..stories import store as stories_store
+from ..store import DATABASE_ERRORS, Store, StorySummary, StoryView, error_kind
 
 log = logging.getLogger(__name__)
 
 
 class StoriesProvider(Protocol):
-    def list_stories(
-        self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
-    ) -> list[dict[str, Any]]: ...
+    def stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[StoryView]: ...
 
-    def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None: ...
+    def story_summaries(self, store: Store, limit: int = 100, offset: int = 0) -> list[StorySummary]: ...
+
+    def story(self, store: Store, story_id: str) -> StoryView | None: ...
 
     def story_of(self, store: Store, doc_id: str) -> str | None: ...
 
     def unassigned(self, store: Store) -> int | None: ...
 
 
-class Guarded:
-    """Stories whose store errors (no story tables in this store) read as "no stories", with a note."""
+class StoredStories:
+    """The stories the store holds."""
 
-    def __init__(self, inner: Any) -> None:
+    def stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[StoryView]:
+        return store.stories(limit, offset)
+
+    def story_summaries(self, store: Store, limit: int = 100, offset: int = 0) -> list[StorySummary]:
+        return store.story_summaries(limit, offset)
+
+    def story(self, store: Store, story_id: str) -> StoryView | None:
+        return store.story(story_id)
+
+    def story_of(self, store: Store, doc_id: str) -> str | None:
+        return store.story_of(doc_id)
+
+    def unassigned(self, store: Store) -> int | None:
+        return store.unassigned()
+
+
+class Guarded:
+    """Stories whose store errors (story tables this store cannot read) read as "no stories", with a
+    note; a request over its budget or a damaged store is still the error it is."""
+
+    def __init__(self, inner: StoriesProvider) -> None:
         self.inner = inner
         self.problem: str | None = None
 
-    def _fail(self, e: sqlite3.OperationalError) -> None:
-        if "interrupted" in str(e):
+    def _fail(self, e: Exception) -> None:
+        if error_kind(e) in ("interrupted", "damaged"):
             raise e  # the request ran out of its query budget: a 503, not "no stories"
         self.problem = f"stories cannot be read from this store ({e})"
         log.warning("%s", self.problem)
 
-    def list_stories(
-        self, store: Store, limit: int = 100, offset: int = 0, *, detail: bool = True
-    ) -> list[dict[str, Any]]:
+    def stories(self, store: Store, limit: int = 100, offset: int = 0) -> list[StoryView]:
         try:
-            found = list(self.inner.list_stories(store, limit=limit, offset=offset, detail=detail))
-        except sqlite3.OperationalError as e:
+            found = list(self.inner.stories(store, limit, offset))
+        except DATABASE_ERRORS as e:
             self._fail(e)
             return []
         self.problem = None
         return found
 
-    def get_story(self, store: Store, story_id: str) -> dict[str, Any] | None:
+    def story_summaries(self, store: Store, limit: int = 100, offset: int = 0) -> list[StorySummary]:
         try:
-            story = self.inner.get_story(store, story_id)
-        except sqlite3.OperationalError as e:
+            found = list(self.inner.story_summaries(store, limit, offset))
+        except DATABASE_ERRORS as e:
+            self._fail(e)
+            return []
+        self.problem = None
+        return found
+
+    def story(self, store: Store, story_id: str) -> StoryView | None:
+        try:
+            return self.inner.story(store, story_id)
+        except DATABASE_ERRORS as e:
             self._fail(e)
             return None
-        return None if story is None else dict(story)
 
     def story_of(self, store: Store, doc_id: str) -> str | None:
         try:
-            found = self.inner.story_of(store, doc_id)
-        except sqlite3.OperationalError as e:
+            return self.inner.story_of(store, doc_id)
+        except DATABASE_ERRORS as e:
             self._fail(e)
             return None
-        return None if found is None else str(found)
-
 
     def unassigned(self, store: Store) -> int | None:
         try:
-            found = self.inner.unassigned(store)
-        except sqlite3.OperationalError as e:
+            return self.inner.unassigned(store)
+        except DATABASE_ERRORS as e:
             self._fail(e)
             return None
-        return None if found is None else int(found)
 
 
 def default_provider() -> Guarded:
-    """The stories subsystem of this package, guarded against stores without story tables."""
-    return Guarded(stories_store)
+    """The stories the store holds, guarded against stores without readable story tables."""
+    return Guarded(StoredStories())

@@ -7,139 +7,43 @@ Why this shape:
   transaction, so a run killed at any moment leaves whole documents only; a rerun skips what is stored.
 - *Readable while written*: WAL lets readers (search, the web app) work during an ingest.
 Everything else (the near-duplicate index, stories) is derived data that can be rebuilt from here.
+The web app's read queries are in ``sqlite_read``, the story tables in ``sqlite_stories``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
 from ..model import Document
-from . import health, lock
+from . import sqlite_health as health
+from . import sqlite_lock as lock
+from .base import (
+    CopyCheckpoint,
+    DocumentInfo,
+    PassageView,
+    PutResult,
+    SearchHit,
+    body_text,
+    content_hash,
+    search_title,
+)
+from .sqlite_read import SqliteReads
+from .sqlite_schema import DDL, SCHEMA_VERSION, connect, rollback
+from .sqlite_stories import SqliteStories
 
-SCHEMA_VERSION = 1
+INDEX_KEY = "reuse_index"
+INDEX_SEQ_KEY = INDEX_KEY + "_seq"
+REVISIONS_KEY = INDEX_KEY + "_revisions"  # revisions made to the pages a checkpoint holds, when saved
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,      -- ingest order: the tie-breaker for "who was first"
-    id TEXT NOT NULL UNIQUE,
-    revision INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    url TEXT, outlet TEXT, title TEXT, published TEXT, source TEXT, format TEXT,
-    ingested_at REAL NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_outlet ON documents(outlet);
-CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
-CREATE TABLE IF NOT EXISTS revisions (
-    id TEXT NOT NULL, revision INTEGER NOT NULL, content_hash TEXT NOT NULL,
-    ingested_at REAL NOT NULL, json TEXT NOT NULL,
-    PRIMARY KEY (id, revision)
-);
-CREATE TABLE IF NOT EXISTS layers (
-    doc_id TEXT NOT NULL, kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    outlet TEXT, author TEXT, comment INTEGER
-);
-CREATE INDEX IF NOT EXISTS layers_doc ON layers(doc_id);
-CREATE TABLE IF NOT EXISTS quotes (
-    rowid INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-    speaker TEXT, speaker_entity TEXT, cue TEXT
-);
-CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker COLLATE NOCASE);
-CREATE TABLE IF NOT EXISTS entities (
-    doc_id TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
-    mentions INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id);
-CREATE INDEX IF NOT EXISTS entities_name ON entities(name COLLATE NOCASE);
-CREATE VIRTUAL TABLE IF NOT EXISTS body_fts USING fts5(
-    doc_id UNINDEXED, title, body, tokenize = 'porter unicode61'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
-    doc_id UNINDEXED, quote_id UNINDEXED, text, speaker, tokenize = 'porter unicode61'
-);
-CREATE TABLE IF NOT EXISTS passages (
-    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    other_id TEXT NOT NULL, other_start INTEGER NOT NULL, other_end INTEGER NOT NULL,
-    similarity REAL NOT NULL, kind TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
-CREATE INDEX IF NOT EXISTS passages_other ON passages(other_id);
-CREATE TABLE IF NOT EXISTS errors (
-    source TEXT PRIMARY KEY, reason TEXT NOT NULL, first_seen REAL NOT NULL, last_seen REAL NOT NULL
-);
-"""
-
-BODY_KINDS = ("body", "section_heading")
-
-
-def content_hash(doc: Document) -> str:
-    """What makes two versions of a page the same: its text and its metadata."""
-    h = hashlib.sha256()
-    for part in (doc.text, doc.url, doc.outlet, doc.title, doc.published, doc.format):
-        h.update((part or "").encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-def body_text(doc: Document) -> str:
-    """The searchable body of a page: its body layers only (comments and boilerplate do not match)."""
-    return "\n\n".join(doc.text[x.start : x.end] for x in doc.layers if x.kind in BODY_KINDS)
-
-
-@dataclass(frozen=True)
-class PutResult:
-    doc_id: str
-    status: str  # "added" | "unchanged" | "revised"
-    revision: int
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    doc_id: str
-    kind: str  # "body" | "quote"
-    title: str | None
-    outlet: str | None
-    published: str | None
-    snippet: str
-    score: float
-    speaker: str | None = None
-
-
-def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        # In a folder nobody can write, no writer can be at work either, and SQLite could not make the
-        # WAL's shared-memory file a reader needs: open the file as immutable then.
-        folder = Path(path).resolve().parent
-        flags = "mode=ro" if os.access(folder, os.W_OK) else "mode=ro&immutable=1"
-        uri = f"file:{Path(path).resolve()}?{flags}"
-        con = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
-    else:
-        con = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("PRAGMA busy_timeout=30000")
-    con.row_factory = sqlite3.Row
-    return con
-
-
-def rollback(con: sqlite3.Connection) -> None:
-    """Roll back if a transaction is still open: SQLite ends one itself on some errors (a damaged page),
-    and a second ROLLBACK would hide the real error behind "cannot rollback - no transaction is active"."""
-    if con.in_transaction:
-        con.execute("ROLLBACK")
+DUMP_TABLES = ("documents", "revisions", "layers", "quotes", "entities", "passages", "errors")
 
 
 def fts_query(text: str) -> str:
@@ -148,21 +52,25 @@ def fts_query(text: str) -> str:
     parts = text.split('"')
     for i, part in enumerate(parts):
         if i % 2 == 1:
-            words = [w for w in _words(part)]
+            words = re.findall(r"\w+", part)
             if words:
                 out.append('"' + " ".join(words) + '"')
         else:
-            out.extend(f'"{w}"' for w in _words(part))
+            out.extend(f'"{w}"' for w in re.findall(r"\w+", part))
     return " ".join(out)
 
 
-def _words(s: str) -> list[str]:
-    import re
+def info_of(row: sqlite3.Row) -> DocumentInfo:
+    keys = row.keys()
+    return DocumentInfo(
+        int(row["seq"]), str(row["id"]), int(row["revision"]) if "revision" in keys else 0, row["url"],
+        row["outlet"], row["title"], row["published"],
+        row["source"] if "source" in keys else None, row["format"] if "format" in keys else None,
+        float(row["ingested_at"]) if "ingested_at" in keys else None,
+    )
 
-    return re.findall(r"\w+", s)
 
-
-class Store:
+class SqliteStore(SqliteReads, SqliteStories):
     """A newstrace store in one SQLite file."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = True) -> None:
@@ -179,7 +87,7 @@ class Store:
             check = check and not lock.held(path)
             self._lock = lock.acquire(path)
         try:
-            self.con = _connect(path, readonly)
+            self.con = connect(path, readonly)
             self._open(check)
         except sqlite3.Error as e:
             self._abandon()
@@ -206,7 +114,7 @@ class Store:
             health.quick_check(self.con, self.path)
         # One transaction: a reader sees either no store yet or the whole schema with its version.
         self.con.executescript(
-            f"BEGIN IMMEDIATE;\n{_DDL}\nINSERT OR IGNORE INTO meta(key, value) "
+            f"BEGIN IMMEDIATE;\n{DDL}\nINSERT OR IGNORE INTO meta(key, value) "
             f"VALUES ('schema_version', '{SCHEMA_VERSION}');\nCOMMIT;"
         )
 
@@ -235,11 +143,38 @@ class Store:
             lock.release(self._lock)
             self._lock = None
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SqliteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, rolled back on any error."""
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            rollback(con)
+            raise
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction around several statements: they see one state of the store, and a
+        writer changing the schema meanwhile (a first ingest, stories tables) cannot reach them
+        halfway (FTS5 fails to reconnect its tables then: "vtable constructor failed")."""
+        if self.con.in_transaction:
+            yield
+            return
+        self.con.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.con.in_transaction:  # an interrupted statement may have ended it already
+                self.con.execute("COMMIT")
 
     # ------------------------------------------------------------------------------------------ write
 
@@ -248,7 +183,7 @@ class Store:
         return row is not None and row[0] == digest
 
     def put(
-        self, doc: Document, passages: Sequence[dict[str, Any]] = (), *, digest: str | None = None
+        self, doc: Document, passages: Sequence[PassageView] = (), *, digest: str | None = None
     ) -> PutResult:
         """Store ``doc`` (and the copied passages found for it) in one transaction.
 
@@ -256,14 +191,11 @@ class Store:
         the hash of ``doc`` itself.
         """
         digest = digest or content_hash(doc)
-        con = self.con
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write() as con:
             row = con.execute(
                 "SELECT revision, content_hash, ingested_at, json FROM documents WHERE id = ?", (doc.id,)
             ).fetchone()
             if row is not None and row["content_hash"] == digest:
-                con.execute("COMMIT")
                 return PutResult(doc.id, "unchanged", int(row["revision"]))
             revision = 1
             status = "added"
@@ -279,11 +211,7 @@ class Store:
             self._insert(doc, digest, revision, update=row is not None)
             self._insert_passages(doc.id, passages)
             con.execute("DELETE FROM errors WHERE source = ?", (doc.source or doc.id,))
-            con.execute("COMMIT")
             return PutResult(doc.id, status, revision)
-        except BaseException:
-            rollback(con)
-            raise
 
     def _delete_rows(self, doc_id: str) -> None:
         for table in ("layers", "quotes", "entities", "passages"):
@@ -329,30 +257,24 @@ class Store:
         )
         con.execute(
             "INSERT INTO body_fts(doc_id, title, body) VALUES (?, ?, ?)",
-            (doc.id, doc.title or _headline(doc) or "", body_text(doc)),
+            (doc.id, search_title(doc), body_text(doc)),
         )
 
-    def _insert_passages(self, doc_id: str, passages: Sequence[dict[str, Any]]) -> None:
+    def _insert_passages(self, doc_id: str, passages: Sequence[PassageView]) -> None:
         self.con.executemany(
             'INSERT INTO passages(doc_id, start, "end", other_id, other_start, other_end, similarity, kind) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc_id, p["start"], p["end"], p["other_id"], p["other_start"], p["other_end"],
-                 float(p["similarity"]), p["kind"])
+                (doc_id, p.start, p.end, p.other_id, p.other_start, p.other_end, float(p.similarity), p.kind)
                 for p in passages
             ],
         )
 
-    def replace_passages(self, doc_id: str, passages: Sequence[dict[str, Any]]) -> None:
+    def replace_passages(self, doc_id: str, passages: Sequence[PassageView]) -> None:
         """Set the passages found for ``doc_id`` (used when the index is rebuilt or caught up)."""
-        self.con.execute("BEGIN IMMEDIATE")
-        try:
-            self.con.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        with self._write() as con:
+            con.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
             self._insert_passages(doc_id, passages)
-            self.con.execute("COMMIT")
-        except BaseException:
-            rollback(self.con)
-            raise
 
     def record_error(self, source: str, reason: str) -> None:
         now = time.time()
@@ -379,6 +301,45 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    # ------------------------------------------------------------------------------- the copy index
+
+    def _revisions(self, upto: int) -> int:
+        """Revisions made to the documents stored up to ``upto``: each keeps the one it replaced in the
+        (small) revisions table, so counting costs nothing however large the store."""
+        row = self.con.execute(
+            "SELECT COUNT(*) FROM revisions r CROSS JOIN documents d ON d.id = r.id WHERE d.seq <= ?", (upto,)
+        ).fetchone()
+        return int(row[0])
+
+    def copy_checkpoint(self) -> CopyCheckpoint | None:
+        """The copy index as last saved, read in one snapshot with the documents it was saved with."""
+        with self.snapshot():
+            blob = self.con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()
+            seq = self.get_meta(INDEX_SEQ_KEY)
+            if blob is None or seq is None:
+                return None
+            upto = int(seq)
+            # A checkpoint saved before revisions were counted assumes there were none.
+            saved = int(self.get_meta(REVISIONS_KEY) or 0)
+            return CopyCheckpoint(bytes(blob[0]), upto, saved, self._revisions(upto))
+
+    def save_copy_checkpoint(self, blob: bytes, seq: int) -> None:
+        with self._write() as con:
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_KEY, blob))
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (INDEX_SEQ_KEY, str(seq)))
+            con.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                (REVISIONS_KEY, str(self._revisions(seq))),
+            )
+
+    def version(self) -> tuple[int, int]:
+        """(last ingest position, revisions made): a new document raises the first, a revision the
+        second (what in-memory caches of derived data are keyed by)."""
+        row = self.con.execute(
+            "SELECT COALESCE(MAX(seq), 0), COALESCE(SUM(revision), 0) FROM documents"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     # ------------------------------------------------------------------------------------------- read
 
     def get_meta(self, key: str) -> str | None:
@@ -388,9 +349,16 @@ class Store:
     def count(self) -> int:
         return int(self.con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def error_count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM errors").fetchone()[0])
+
     def get(self, doc_id: str) -> dict[str, Any] | None:
         row = self.con.execute("SELECT json FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
+
+    def document(self, doc_id: str) -> Document | None:
+        data = self.get(doc_id)
+        return None if data is None else Document.from_json(data)
 
     def text(self, doc_id: str) -> str | None:
         """A stored document's text alone (the copy index reads old pages back to align new ones).
@@ -409,13 +377,13 @@ class Store:
             return None if data is None else str(data["text"])
         return str(row[0])
 
-    def info(self, doc_id: str) -> dict[str, Any] | None:
+    def info(self, doc_id: str) -> DocumentInfo | None:
         row = self.con.execute(
             "SELECT seq, id, revision, url, outlet, title, published, source, format, ingested_at "
             "FROM documents WHERE id = ?",
             (doc_id,),
         ).fetchone()
-        return None if row is None else dict(row)
+        return None if row is None else info_of(row)
 
     def iter_documents(self, after_seq: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
         """Stored documents in ingest order, from ``after_seq`` on (for rebuilding derived indexes)."""
@@ -425,6 +393,36 @@ class Store:
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM documents ORDER BY seq")]
+
+    def dump(self, tables: Iterable[str] = DUMP_TABLES) -> dict[str, list[tuple[Any, ...]]]:
+        """The store's content without timestamps or ingest positions, for comparing two stores."""
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for t in tables:
+            cols = [r[1] for r in self.con.execute(f"PRAGMA table_info({t})")]
+            keep = [c for c in cols if c not in ("ingested_at", "first_seen", "last_seen", "rowid", "seq")]
+            sel = ", ".join(f'"{c}"' for c in keep)
+            rows = self.con.execute(f"SELECT {sel} FROM {t}").fetchall()
+            out[t] = sorted(tuple(r) for r in rows)
+        return out
+
+    # ----------------------------------------------------------------------------------------- search
+
+    def search(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Ranked matches in body text and quotes (BM25), with a snippet around the match."""
+        match = fts_query(query)
+        if not match and not speaker:
+            return []
+        with self.snapshot():
+            return self._search(match, speaker, outlet, since, limit, offset)
 
     def _body_hits(self, match: str, filters: str, params: list[Any], want: int) -> list[sqlite3.Row]:
         """The best ``want`` body matches with snippets.
@@ -459,52 +457,6 @@ class Store:
                 [match, *params, want],
             ).fetchall()
         return rows
-
-    def errors(self) -> list[dict[str, Any]]:
-        cur = self.con.execute(
-            "SELECT source, reason, first_seen, last_seen FROM errors ORDER BY first_seen, source"
-        )
-        return [dict(r) for r in cur]
-
-    def passages(self, doc_id: str) -> list[dict[str, Any]]:
-        cur = self.con.execute(
-            'SELECT doc_id, start, "end", other_id, other_start, other_end, similarity, kind FROM passages '
-            "WHERE doc_id = ? OR other_id = ? ORDER BY start",
-            (doc_id, doc_id),
-        )
-        return [dict(r) for r in cur]
-
-    def search(
-        self,
-        query: str,
-        *,
-        speaker: str | None = None,
-        outlet: str | None = None,
-        since: str | None = None,
-        limit: int = 20,
-        offset: int = 0,
-    ) -> list[SearchHit]:
-        """Ranked matches in body text and quotes (BM25), with a snippet around the match."""
-        match = fts_query(query)
-        if not match and not speaker:
-            return []
-        with self.snapshot():
-            return self._search(match, speaker, outlet, since, limit, offset)
-
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """One read transaction around several statements: they see one state of the store, and a
-        writer changing the schema meanwhile (a first ingest, stories tables) cannot reach them
-        halfway (FTS5 fails to reconnect its tables then: "vtable constructor failed")."""
-        if self.con.in_transaction:
-            yield
-            return
-        self.con.execute("BEGIN")
-        try:
-            yield
-        finally:
-            if self.con.in_transaction:  # an interrupted statement may have ended it already
-                self.con.execute("COMMIT")
 
     def _search(
         self,
@@ -556,23 +508,3 @@ class Store:
         ]
         hits.sort(key=lambda h: -h.score)
         return hits[offset : offset + limit]
-
-
-def _headline(doc: Document) -> str | None:
-    for x in doc.layers:
-        if x.kind == "headline":
-            return doc.text[x.start : x.end]
-    return None
-
-
-def dump(store: Store, tables: Iterable[str] = ("documents", "revisions", "layers", "quotes", "entities",
-                                                   "passages", "errors")) -> dict[str, list[tuple[Any, ...]]]:
-    """The store's content without timestamps, for comparing two stores."""
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    for t in tables:
-        cols = [r[1] for r in store.con.execute(f"PRAGMA table_info({t})")]
-        keep = [c for c in cols if c not in ("ingested_at", "first_seen", "last_seen", "rowid", "seq")]
-        sel = ", ".join(f'"{c}"' for c in keep)
-        rows = store.con.execute(f"SELECT {sel} FROM {t}").fetchall()
-        out[t] = sorted(tuple(r) for r in rows)
-    return out

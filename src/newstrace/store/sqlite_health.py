@@ -1,4 +1,4 @@
-"""Store health: every fault of a store file said in one line, and the checks behind `newstrace check`.
+"""SQLite store health: every fault of a store file said in one line, and the checks behind `newstrace check`.
 
 A store can be a folder, in a missing or read-only folder, truncated, overwritten, replaced by another
 file or made by a newer release. Each of these used to surface as a traceback, or worse, not at all: a
@@ -14,17 +14,10 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import StoreError
+from .base import StoreMissing, StoreReadOnly
 
 FTS_TABLES = ("body_fts", "quotes_fts")
 REQUIRED_TABLES = ("meta", "documents", "layers", "quotes", "passages", "errors", "body_fts")
-
-
-class StoreMissing(StoreError, FileNotFoundError):
-    """No store at the path given (a reader asked for one that was never made)."""
-
-
-class StoreReadOnly(StoreError):
-    """A store that can be read but not written here (its file or folder is read-only)."""
 
 
 def _what_to_do(path: str | Path) -> str:
@@ -108,11 +101,11 @@ def header_problem(path: str | Path) -> str | None:
 def require_healthy(path: str | Path) -> None:
     """Raise a one-line ``StoreError`` unless the store at ``path`` opens and passes the quick check
     (what ``serve`` asks before it starts, so it never answers 500 to everything)."""
-    from .store import Store
+    from .sqlite import SqliteStore
 
     problems = check_store(path, quick=True)
     if not problems:
-        with Store(path, readonly=True):  # the schema version, readable by this release
+        with SqliteStore(path, readonly=True):  # the schema version, readable by this release
             return
     first = " ".join(problems[0].split()).removeprefix(f"{path}: ")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -128,7 +121,7 @@ def check_store(path: str | Path, *, quick: bool = False) -> list[str]:
     on a read-only connection). ``quick`` (what ``serve`` runs at start): SQLite's ``quick_check`` on a
     read-only connection, no FTS5 check, so a running ingest is neither waited for nor disturbed.
     """
-    from .store import SCHEMA_VERSION
+    from .sqlite_schema import SCHEMA_VERSION
 
     try:
         before_open(path, readonly=True)
