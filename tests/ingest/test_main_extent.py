@@ -37,3 +37,19 @@ def test_the_intro_is_body_in_the_anatomy() -> None:
     doc = analysed("tev:impulse.de.eltern.html")
     assert kind_at(doc, "Wie viele Tage im Jahr dürfen Mitarbeiter") == "body"
     assert "Von Julia Müller" not in main_text("tev:impulse.de.eltern.html")  # its byline stays out
+
+
+# Picture captions left inside the body's container without caption markup: a closing credit or a
+# copyright sign marks them.
+CREDITS = [
+    ("tev:golfpost.de-premiere.html", "Turniere im Überblick. (Foto: Getty)"),
+    ("tev:bauemotion.de-schneereampflicht.html", "was man darüber wissen muss© Rike/pixelio.de"),
+    ("tev:francais.radio.cz-ministre.html", "Roman Prymula, photo: Archives du Gouvernement tchèque"),
+]
+
+
+@pytest.mark.parametrize(("name", "credit"), CREDITS)
+def test_captions_with_a_credit_are_not_main_text(name: str, credit: str) -> None:
+    text = main_text(name)
+    assert len(text) > 1000  # the article is still read
+    assert squash(credit) not in text

@@ -25,17 +25,31 @@ def _furniture() -> tuple[re.Pattern[str], int]:
     return re.compile(rf"(?:{alts})(?![^\W\d_])"), int(raw["max_words"])
 
 
+@cache
+def _credit() -> tuple[re.Pattern[str], int]:
+    """A picture credit closing a block ("… (Foto: dpa)", "Photo: Jane Doe"), and the longest such block."""
+    raw = json.loads(resources.files("newstrace").joinpath("data/main_text_phrases.json").read_text("utf-8"))
+    words = "|".join(re.escape(w) for w in sorted(raw["credit_words"], key=len, reverse=True))
+    tail = rf"(?:^|[\s(\[|/,;–-])(?:{words})\s*:\s*(?:(?![.!?]\s).){{1,60}}$"
+    return re.compile(tail, re.I), int(raw["credit_max_chars"])
+
+
 _BULLETS = " \t»›>•·-–—|*#(["
 
 
 def drop_furniture(segs: list[Seg], main: list[bool]) -> None:
-    """Short body blocks that are page furniture: related-box lead-ins, share and rating prompts, tags."""
+    """Short body blocks that are page furniture: related-box lead-ins, share and rating prompts, tags,
+    and picture captions left in the text (a copyright sign, or a closing "Foto: …" credit)."""
     rx, max_words = _furniture()
+    credit, credit_chars = _credit()
     for i, m in enumerate(main):
-        if m:
-            t = segs[i].text
-            if len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS)):
-                main[i] = False
+        if not m:
+            continue
+        t = segs[i].text
+        prompt = len(t) < 120 and len(t.split()) <= max_words and rx.match(t.lower().lstrip(_BULLETS))
+        caption = len(t) < credit_chars and ("©" in t or credit.search(t.rstrip(" )]")) is not None)
+        if prompt or caption:
+            main[i] = False
 
 
 _SECOND_SHARE = 0.5
@@ -170,6 +184,13 @@ def add_intro(segs: list[Seg], best: Frame, head: int, lo: int, main: list[bool]
         if near.parent is None or near.parent.tag in _PAGE_TAGS:
             break
         near = near.parent
+    if 0 <= head < near.first:
+        heads = {id(f) for f in segs[head].frames}
+        up: Frame | None = near
+        while up is not None and id(up) not in heads:
+            up = up.parent
+        if up is not None and up.tag not in _PAGE_TAGS:
+            near = up  # the element holding headline and body (the headline's header is the article's)
     start = max(lo - _LEAD_GAP, near.first, head + 1)
     for i in range(start, lo):
         s = segs[i]
