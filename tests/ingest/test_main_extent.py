@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from newstrace.ingest.dom import category
 from newstrace.ingest.html import read_html
 from newstrace.model import Document
 
@@ -53,3 +54,37 @@ def test_captions_with_a_credit_are_not_main_text(name: str, credit: str) -> Non
     text = main_text(name)
     assert len(text) > 1000  # the article is still read
     assert squash(credit) not in text
+
+
+# Boxes inside the article's container named for what they are: a call to action, a donation
+# appeal, an editorial (affiliate) disclosure, a recirculation module.
+BOXES = [
+    ("tev:gothamist.com-plagues.html", "We rely on your support to make local news available to all"),
+    ("tev:theatlantic.com.disasters.html", "We want to hear what you think about this article."),
+    ("tev:thepointsguy.com.alaska.html", "This post contains references to products from one or more"),
+    ("tev:mein-mmo.de-MMORPG.html", "Mehr Kolumnen auf MeinMMO:"),
+]
+
+
+@pytest.mark.parametrize(("name", "box"), BOXES)
+def test_named_boxes_in_the_article_are_not_main_text(name: str, box: str) -> None:
+    text = main_text(name)
+    assert len(text) > 1000
+    assert squash(box) not in text
+
+
+@pytest.mark.parametrize(
+    ("sig", "cat"),
+    [
+        ("article-donation-cta", "boiler"),
+        ("c-letters-cta", "boiler"),
+        ("editorial-disclosure", "boiler"),
+        ("news-letter-section", "boiler"),
+        ("wp-block-mmo-recirculation", "related"),
+        ("textwidget", "aside"),
+        ("kommentarmodul", "comments"),
+        ("post-content", None),
+    ],
+)
+def test_box_names(sig: str, cat: str | None) -> None:
+    assert category("div", sig) == cat
