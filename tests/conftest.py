@@ -49,12 +49,21 @@ def seed_wire_records() -> list[dict[str, Any]]:
 # WAL, the lock file) make their own paths and say so.
 
 
+def test_db_url(folder: Path, name: str) -> str:
+    """The ``--db`` value of a new, empty store named ``name``, kept with the files in ``folder`` (for
+    module- and session-scoped stores; tests use ``db_url`` / ``db_factory``)."""
+    return str(folder / f"{name}.db")
+
+
+test_db_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 @pytest.fixture()
 def db_factory(tmp_path: Path) -> Callable[[str], str]:
     """``make(name)``: the ``--db`` value of a new, empty store named ``name`` for this test."""
 
     def make(name: str) -> str:
-        return str(tmp_path / f"{name}.db")
+        return test_db_url(tmp_path, name)
 
     return make
 

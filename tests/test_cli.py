@@ -12,7 +12,7 @@ import pytest
 from newstrace.cli import main
 from newstrace.errors import InputError
 
-from .conftest import SEED
+from .conftest import SEED, test_db_url
 
 
 def test_analyze_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +106,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     ]
     src = root / "feed.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    db = str(root / "s.db")
+    db = test_db_url(root, "hostile")
     report = ingest([str(src)], db, workers=1, progress=False, nlp=False)
     assert report.added == 2, report.summary()
     return db

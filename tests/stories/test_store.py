@@ -15,7 +15,7 @@ from newstrace.corpus.ingest import ingest
 from newstrace.store import Store
 from newstrace.stories.update import update_stories
 
-from ..conftest import ROOT, SEED, copy_test_store, open_test_store
+from ..conftest import ROOT, SEED, copy_test_store, open_test_store, test_db_url
 from .conftest import FIRE, VOTE, records
 
 Factory = Callable[[str], str]
@@ -30,7 +30,7 @@ def _write(path: Path, recs: list[dict[str, object]]) -> Path:
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Pages ingested, stories not computed yet (each test works on its own copy)."""
     tmp = tmp_path_factory.mktemp("stories")
-    db = str(tmp / "t.db")
+    db = test_db_url(tmp, "stories")
     recs = records()
     ingest([str(_write(tmp / "a.jsonl", recs[:2] + recs[3:5]))], str(db), workers=1, progress=False)
     seed = tmp / "seed.txt"

@@ -22,7 +22,7 @@ import pytest
 from newstrace.corpus.ingest import ingest
 from newstrace.stories.update import update_stories
 
-from ..conftest import ROOT, copy_test_store, open_test_store, seed_wire_records
+from ..conftest import ROOT, copy_test_store, open_test_store, seed_wire_records, test_db_url
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -61,7 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     )
     bad = root / "broken.jsonl"
     bad.write_text('{"id": "broken", "text": 3}\n', encoding="utf-8")
-    db = str(root / "web.db")
+    db = test_db_url(root, "web")
     report = ingest([str(src), str(HILL), str(USATODAY), str(bad)], db, workers=1, progress=False)
     assert report.added == 5 and report.failed == 1, report.summary()
     with open_test_store(db) as s:
@@ -76,7 +76,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 @pytest.fixture()
 def writable_copy(corpus: Corpus, tmp_path: Path) -> str:
     """A copy of the corpus store that a test may write to."""
-    dst = str(tmp_path / "copy.db")
+    dst = test_db_url(tmp_path, "copy")
     copy_test_store(corpus.db, dst)
     return dst
 

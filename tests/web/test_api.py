@@ -20,7 +20,7 @@ from newstrace.stories.update import update_stories
 from newstrace.web import create_app
 from newstrace.web.safety import CSP
 
-from ..conftest import open_test_store
+from ..conftest import open_test_store, test_db_url
 from .conftest import Corpus, Stories
 
 TOKEN = "test-token-0123456789abcdef"
@@ -158,7 +158,7 @@ def test_stories_api(client: TestClient, stories: Stories, corpus: Corpus) -> No
 
 
 def test_a_store_without_stories_lists_none_with_a_note(corpus: Corpus, tmp_path: Path) -> None:
-    db = str(tmp_path / "nostories.db")
+    db = test_db_url(tmp_path, "nostories")
     src = tmp_path / "one.jsonl"
     src.write_text(json.dumps({"id": "one", "text": "A short page about a council vote."}) + "\n", "utf-8")
     ingest([str(src)], db, workers=1, progress=False, nlp=False)  # ingest() alone computes no stories

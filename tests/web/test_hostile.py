@@ -21,7 +21,7 @@ import pytest
 from newstrace.corpus.ingest import ingest
 from newstrace.stories.update import update_stories
 
-from ..conftest import open_test_store
+from ..conftest import open_test_store, test_db_url
 from .conftest import LiveServer, Tab, screenshot
 
 P = "window.__pwned=1"
@@ -121,7 +121,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in hostile_records()) + "\n", "utf-8")
     page = root / "evil<script>.html"
     page.write_text(HOSTILE_HTML, encoding="utf-8")
-    db = str(root / "hostile.db")
+    db = test_db_url(root, "hostile")
     report = ingest([str(src), str(page)], db, workers=1, progress=False)
     assert report.added == 4 and report.failed == 2, report.summary()
     with open_test_store(db, readonly=True) as s:

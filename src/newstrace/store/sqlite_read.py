@@ -87,11 +87,11 @@ class SqliteReads:
         return out
 
     def errors(self, limit: int | None = None, offset: int = 0) -> list[ErrorView]:
-        rows = self._rows(
-            "SELECT source, reason, first_seen, last_seen FROM errors ORDER BY first_seen, source "
-            "LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
-        )
+        sql = "SELECT source, reason, first_seen, last_seen FROM errors ORDER BY first_seen, source"
+        if limit is None:  # every error (no LIMIT: its "all" is spelled differently by each database)
+            rows = self._rows(sql)[offset:]
+        else:
+            rows = self._rows(sql + " LIMIT ? OFFSET ?", (limit, offset))
         return [ErrorView(str(r[0]), str(r[1]), float(r[2]), float(r[3])) for r in rows]
 
     def passages(self, doc_id: str, limit: int = 5000) -> list[PassageView]:

@@ -255,10 +255,13 @@ class SqliteStories:
     def _listed(self, limit: int | None, offset: int) -> list[tuple[str, str | None]]:
         if not self._has("stories"):
             return []
-        rows = self.con.execute(
-            f"SELECT id, title FROM stories {_ORDER} LIMIT ? OFFSET ?",
-            (-1 if limit is None else max(0, int(limit)), max(0, int(offset))),
-        ).fetchall()
+        start = max(0, int(offset))
+        if limit is None:  # every story (no LIMIT: its "all" is spelled differently by each database)
+            rows = self.con.execute(f"SELECT id, title FROM stories {_ORDER}").fetchall()[start:]
+        else:
+            rows = self.con.execute(
+                f"SELECT id, title FROM stories {_ORDER} LIMIT ? OFFSET ?", (max(0, int(limit)), start)
+            ).fetchall()
         return [(str(r[0]), r[1]) for r in rows]
 
     def story(self, story_id: str) -> StoryView | None:
