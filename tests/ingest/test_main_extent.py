@@ -88,3 +88,12 @@ def test_named_boxes_in_the_article_are_not_main_text(name: str, box: str) -> No
 )
 def test_box_names(sig: str, cat: str | None) -> None:
     assert category("div", sig) == cat
+
+
+def test_a_lead_in_to_furniture_is_not_main_text() -> None:
+    # "Weitere Informationen:" announces a link box after the article; "Kontakt:" is followed by the
+    # contact lines, which the set counts as the article's
+    text = main_text("tev:mpimet.de.klimasystem.html")
+    assert squash("Weitere Informationen:") not in text
+    assert squash("Kontakt:") in text
+    assert squash("Release Date:") not in main_text("tev:thestkittsnevisobserver.com-bvi.html")

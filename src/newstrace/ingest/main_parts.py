@@ -52,6 +52,25 @@ def drop_furniture(segs: list[Seg], main: list[bool]) -> None:
             main[i] = False
 
 
+_LEAD_IN_WORDS = 4
+
+
+def drop_lead_ins(segs: list[Seg], main: list[bool]) -> None:
+    """A short line that announces what follows ("Weitere Informationen:", "Contact:") when what follows
+    is not body text (a link list, a box): it belongs to that furniture, not to the article."""
+    for i, m in enumerate(main):
+        if not m:
+            continue
+        t = segs[i].text.rstrip()
+        if (
+            t.endswith(":")
+            and len(t.split()) <= _LEAD_IN_WORDS
+            and len(t) < 40
+            and (i + 1 == len(main) or not main[i + 1])
+        ):
+            main[i] = False
+
+
 _SECOND_SHARE = 0.5
 
 

@@ -17,7 +17,7 @@ from lxml import etree
 from ..errors import InputError
 from .block_kinds import NEVER_MAIN_TAGS, NOT_MAIN_CATS, excluded, excluded_frame, weighted_len
 from .dom import GENERIC, HEADINGS, Frame, Seg, parse, segments, tags
-from .main_parts import add_intro, add_lead, add_seconds, add_twins, drop_furniture
+from .main_parts import add_intro, add_lead, add_seconds, add_twins, drop_furniture, drop_lead_ins
 from .page_meta import article_body, page_title
 
 _PARA_TAGS = tags("p div td blockquote pre section dd article li font span center body main dl")
@@ -203,6 +203,7 @@ def select(segs: list[Seg], title: str | None = None) -> Judgement:
     add_lead(segs, best, head, lo, good, main)
     add_intro(segs, best, head, lo, main)
     drop_furniture(segs, main)
+    drop_lead_ins(segs, main)
     first, last = lo, hi
     g: Frame | None = best
     for _ in range(6):
