@@ -1,4 +1,5 @@
-"""JSON Lines input: one record per line, ``{"id", "text"|"html", "url", "title", "published", "outlet"}``.
+"""JSON Lines input: one record per line, ``{"id", "text"|"html", "url", "title", "published", "outlet"}``
+(news-please and trafilatura records are read too: ``records``).
 
 Each line is its own item: a bad line is reported as an ``InputError`` naming ``path:LINE`` and the rest
 of the file is still read, because one malformed record must not cost a corpus. The record's ``id`` is
@@ -23,6 +24,7 @@ from ..errors import InputError
 from ..model import Document
 from ..normalize import replace_unencodable
 from .detect import ByteStream
+from .records import foreign_fields
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ def record_to_document(record: Any, source: str) -> Document:
     """
     if not isinstance(record, dict):
         raise InputError(source, f"record is not a JSON object (got {_json_type(record)})")
+    record = foreign_fields(record)  # news-please and trafilatura records read as ours
     fields: dict[str, str | None] = {}
     replaced: dict[str, int] = {}
     for name in _FIELDS:
