@@ -21,11 +21,12 @@ import io
 import logging
 import os
 import stat
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ..errors import InputError
 from ..model import Document
@@ -59,6 +60,10 @@ PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 logger = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+STDIN = "-"  # the path that means standard input (the command-line convention)
+STDIN_SOURCE = "<stdin>"  # how errors name it
+STDIN_ID = "stdin"  # the id of a text or HTML page read from it (records keep their own ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +114,16 @@ def read_paths(
         for p in paths:
             yield InputError(escape_name(os.fsdecode(p)), str(e))
         return
-    for item in expand_paths(paths):
-        if isinstance(item, InputError):
-            yield item
+    for p in paths:
+        if os.fsdecode(p) == STDIN:
+            yield from read_stream(sys.stdin.buffer, STDIN_SOURCE, STDIN_ID, fmt, max_bytes)
             continue
-        path, doc_id = item
-        yield from read_file(path, doc_id, fmt, max_bytes)
+        for item in expand_paths([p]):
+            if isinstance(item, InputError):
+                yield item
+                continue
+            path, doc_id = item
+            yield from read_file(path, doc_id, fmt, max_bytes)
 
 
 def expand_paths(paths: Iterable[PathArg]) -> Iterator[tuple[Path, str] | InputError]:
@@ -182,6 +191,70 @@ def _walk(root: Path, source: str) -> Iterator[tuple[Path, str] | InputError]:
         yield InputError(escape_name(source), reason)
     for rel, full in sorted(found):
         yield full, escape_name(rel)
+
+
+def read_stream(
+    stream: IO[bytes], source: str, doc_id: str, format: str = "auto", max_bytes: int = MAX_INPUT_BYTES
+) -> Iterator[Document | InputError]:
+    """The items of a stream that cannot seek (standard input), errors in their place: its format is
+    sniffed from its first bytes, JSON Lines and WARC are streamed, a page is read up to ``max_bytes``."""
+    try:
+        fmt = check_format(format)
+        head = stream.read(HEAD_BYTES)
+    except ValueError as e:
+        yield InputError(source, str(e))
+        return
+    except OSError as e:
+        yield InputError(source, e.strerror or str(e))
+        return
+    # The size is what has been seen so far: the size checks before reading pass, the one after catches it.
+    rewound = cast(IO[bytes], _Rewound(head, stream))
+    yield from _guarded(_Input(source, doc_id, len(head), lambda: rewound), fmt, max_bytes)
+
+
+class _Rewound(io.RawIOBase):
+    """A stream whose first bytes were read already: it reads them again, then the rest. It can be
+    rewound to its start (``seek(0)``) only while no byte past them has been read."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        super().__init__()
+        self._head = head
+        self._rest = rest
+        self._pos = 0  # bytes read so far, from the start of the stream
+
+    def readable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if offset != 0 or whence != 0 or self._pos > len(self._head):
+            raise io.UnsupportedOperation("a stream is only read again from its start, and only once")
+        self._pos = 0
+        return 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        whole = size is None or size < 0
+        out = self._head[self._pos :] if whole else self._head[self._pos : self._pos + (size or 0)]
+        if whole or len(out) < (size or 0):
+            out += self._rest.read(-1 if whole else (size or 0) - len(out))
+        self._pos += len(out)
+        return out
+
+    def readline(self, size: int | None = -1) -> bytes:
+        limit = -1 if size is None else size
+        out = b""
+        if self._pos < len(self._head):
+            end = self._head.find(b"\n", self._pos)
+            stop = len(self._head) if end < 0 else end + 1
+            if limit >= 0:
+                stop = min(stop, self._pos + limit)
+            out = self._head[self._pos : stop]
+            if out.endswith(b"\n") or (limit >= 0 and len(out) >= limit) or stop < len(self._head):
+                self._pos += len(out)
+                return out
+        rest = -1 if limit < 0 else limit - len(out)
+        out += self._rest.readline(rest)
+        self._pos += len(out)
+        return out
 
 
 def read_file(path: Path, doc_id: str, fmt: str, max_bytes: int) -> Iterator[Document | InputError]:
