@@ -52,7 +52,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
+    p.add_argument("--db", default="newstrace.db",
+                   help="the store: a SQLite file (default newstrace.db) or a PostgreSQL URL "
+                   "(postgresql://user:password@host:port/database)")
 
 
 def _open_existing(db: str) -> bool:
@@ -237,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     # Commands that live with their subsystem: each module's ``register(subparsers)`` adds its own.
-    for module in ("newstrace.stories.cli", "newstrace.web.cli"):
+    for module in ("newstrace.stories.cli", "newstrace.web.cli", "newstrace.store_cli"):
         try:
             register = importlib.import_module(module).register
         except ModuleNotFoundError as e:

@@ -155,7 +155,7 @@ def test_a_store_with_an_old_checkpoint_loads_it_and_catches_up(
         for _, data in stored[:2]:
             old.add_document(Document.from_json(data))
         store.set_meta(INDEX_KEY + "_seq", str(stored[1][0]))
-        store.con.execute("UPDATE meta SET value = ? WHERE key = ?", (old.to_bytes(), INDEX_KEY))
+        store.con.execute("UPDATE blobs SET value = ? WHERE key = ?", (old.to_bytes(), INDEX_KEY))
         store.con.execute("DELETE FROM meta WHERE key = ?", (REVISIONS_KEY,))
         store.con.execute("DELETE FROM passages")
 
@@ -172,7 +172,8 @@ def test_a_store_with_an_old_checkpoint_loads_it_and_catches_up(
         for i in ids:
             got = index.index.provenance(i)
             assert {"id": i, **got} == want[i]
-        blob = store.con.execute("SELECT value FROM meta WHERE key = ?", (INDEX_KEY,)).fetchone()[0]
+        blob = store.get_blob(INDEX_KEY)
+        assert blob is not None
         assert blob[:8] == b"NTREUSE2" and SHOIGU.encode() not in blob
         assert store.get_meta(REVISIONS_KEY) == "0"
         assert store.passages("seed") and store.passages("rt-copy")  # caught-up pages' passages rewritten

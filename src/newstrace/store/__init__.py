@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
+
 from ..errors import StoreBusy, StoreError
 from .base import (
     BODY_KINDS,
@@ -82,6 +84,7 @@ __all__ = [
     "DATABASE_ERRORS",
     "as_json",
     "begin_request",
+    "end_request",
     "body_text",
     "content_hash",
     "search_title",
@@ -97,8 +100,8 @@ __all__ = [
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 # What a backend's driver raises when a statement fails on an open store (a damaged page, a full disk, a
-# budget run out); ``describe_error`` says it in one line. The PostgreSQL backend adds psycopg's.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+# budget run out); ``describe_error`` says it in one line.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
 
 def error_kind(error: Exception) -> str:
@@ -106,13 +109,13 @@ def error_kind(error: Exception) -> str:
     (a writer held the store too long), ``"damaged"`` (not a store, or a damaged one), ``"missing"``
     (a table the store does not have), else ``"other"``."""
     text = str(error).lower()
-    if "interrupted" in text:
+    if "interrupted" in text or "statement timeout" in text:
         return "interrupted"
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         return "busy"
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return "damaged"
-    if "no such table" in text or "no such column" in text:
+    if "no such table" in text or "no such column" in text or "does not exist" in text:
         return "missing"
     return "other"
 
@@ -125,11 +128,15 @@ def describe_error(db: str | Path, error: Exception) -> StoreError:
     from .sqlite_health import fault
 
     text = str(error)
-    if "interrupted" in text:
-        return QueryInterrupted(f"{db}: the query was interrupted: {text}")
+    if error_kind(error) == "interrupted":
+        return QueryInterrupted(f"{db}: the query was interrupted: {' '.join(text.split())}")
     if isinstance(error, sqlite3.Error):
         described = fault(db, error)
         return StoreLocked(str(described)) if "locked" in text or "busy" in text else described
+    if isinstance(error, psycopg.Error):
+        from .postgres import shown_url
+
+        return StoreError(f"{shown_url(str(db))}: {' '.join(text.split())}")
     return StoreError(f"{db}: {text}")
 
 
@@ -144,7 +151,9 @@ def open_store(db: str, *, readonly: bool = False, check: bool = True) -> Store:
     ``check``: a writer refuses a damaged store (SQLite: ``quick_check``) so nothing is written into it.
     """
     if is_postgres(db):
-        raise StoreError("PostgreSQL backend not available")
+        from .postgres import PostgresStore
+
+        return PostgresStore(db, readonly=readonly, check=check)
     from .sqlite import SqliteStore
 
     return SqliteStore(db, readonly=readonly, check=check)
@@ -155,7 +164,9 @@ def open_reader(db: str, *, budget: float = 5.0) -> Store:
     own connection, and a read running past ``budget`` seconds after :func:`begin_request` stops with
     ``QueryInterrupted``."""
     if is_postgres(db):
-        raise StoreError("PostgreSQL backend not available")
+        from .postgres_shared import PgSharedReader
+
+        return PgSharedReader(db, budget=budget)
     from .sqlite_shared import SharedReader
 
     return SharedReader(db, budget=budget)
@@ -164,7 +175,9 @@ def open_reader(db: str, *, budget: float = 5.0) -> Store:
 def check_store(db: str, *, quick: bool = False) -> list[str]:
     """What is wrong with the store ``db`` (empty: healthy): ``newstrace check``."""
     if is_postgres(db):
-        raise StoreError("PostgreSQL backend not available")
+        from .postgres_health import check_store as check_pg
+
+        return check_pg(db)
     from .sqlite_health import check_store as check
 
     return check(db, quick=quick)
@@ -173,7 +186,10 @@ def check_store(db: str, *, quick: bool = False) -> list[str]:
 def require_healthy(db: str) -> None:
     """Raise a one-line ``StoreError`` unless the store ``db`` opens and passes a quick check."""
     if is_postgres(db):
-        raise StoreError("PostgreSQL backend not available")
+        from .postgres_health import require_healthy as require_pg
+
+        require_pg(db)
+        return
     from .sqlite_health import require_healthy as require
 
     require(db)
@@ -184,3 +200,10 @@ def begin_request(store: Store) -> None:
     begin: Callable[[], None] | None = getattr(store, "begin", None)
     if begin is not None:
         begin()
+
+
+def end_request(store: Store) -> None:
+    """End one request on a store from :func:`open_reader` (its connection goes back to the pool)."""
+    end: Callable[[], None] | None = getattr(store, "end", None)
+    if end is not None:
+        end()

@@ -10,10 +10,11 @@ import os
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the first release; 2: binary values in ``blobs`` (were in ``meta``)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,      -- ingest order: the tie-breaker for "who was first"
     id TEXT NOT NULL UNIQUE,
@@ -111,11 +112,20 @@ def connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
     return con
 
 
-def rollback(con: sqlite3.Connection) -> None:
-    """Roll back if a transaction is still open: SQLite ends one itself on some errors (a damaged page),
-    and a second ROLLBACK would hide the real error behind "cannot rollback - no transaction is active"."""
-    if con.in_transaction:
-        con.execute("ROLLBACK")
+# What takes a store of each older version to the next (run in order, inside the transaction that
+# also runs ``DDL``, so the new tables exist).
+MIGRATIONS: dict[int, str] = {
+    1: "INSERT OR REPLACE INTO blobs(key, value) SELECT key, value FROM meta "
+       "WHERE key IN ('reuse_index', 'stories_state');\n"
+       "DELETE FROM meta WHERE key IN ('reuse_index', 'stories_state');",
+}
+
+
+def migrations(version: int | None) -> str:
+    """The statements that take a store at ``version`` (None: a new one) to ``SCHEMA_VERSION``."""
+    if version is None:
+        return ""
+    return "\n".join(MIGRATIONS[v] for v in range(version, SCHEMA_VERSION))
 
 
 def tables(con: sqlite3.Connection) -> set[str]:

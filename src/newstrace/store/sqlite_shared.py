@@ -13,8 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from .sql_read import EntityCache
 from .sqlite import SqliteStore
-from .sqlite_read import EntityCache
 
 PROGRESS_EVERY = 1000  # SQLite VM steps between two checks of the request's time budget
 

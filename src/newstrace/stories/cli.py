@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
         "stories",
         help="pages that tell the same story, with events, statements and how their tellings differ",
     )
-    p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
+    p.add_argument("--db", default="newstrace.db",
+                   help="the store: a SQLite file (default newstrace.db) or a PostgreSQL URL "
+                   "(postgresql://user:password@host:port/database)")
     p.add_argument("--json", action="store_true", help="one story JSON object per line")
     p.add_argument("--rebuild", action="store_true", help="cluster every stored page again from scratch")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="print only the N most recent stories")

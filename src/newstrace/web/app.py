@@ -38,6 +38,7 @@ from ..store import (
     StorySummary,
     StoryView,
     begin_request,
+    end_request,
     is_postgres,
     open_reader,
     open_store,
@@ -603,7 +604,10 @@ def _sync(web: Web, fn: Callable[[Request], Response]) -> Callable[[Request], Aw
 
     def run(request: Request) -> Response:
         begin_request(web.reader)
-        return fn(request)
+        try:
+            return fn(request)
+        finally:
+            end_request(web.reader)
 
     async def endpoint(request: Request) -> Response:
         return await run_in_threadpool(run, request)

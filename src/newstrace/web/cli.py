@@ -25,7 +25,9 @@ from .server import IDLE_TIMEOUT
 def register(subparsers: Any) -> None:
     """Add ``serve`` to the ``newstrace`` command."""
     p = subparsers.add_parser("serve", help="browse the store in a web browser (and a JSON API)")
-    p.add_argument("--db", default="newstrace.db", help="the store (SQLite file; default newstrace.db)")
+    p.add_argument("--db", default="newstrace.db",
+                   help="the store: a SQLite file (default newstrace.db) or a PostgreSQL URL "
+                   "(postgresql://user:password@host:port/database)")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )

@@ -1,6 +1,6 @@
-"""The SQLite store's story tables: assignments, the clusterer's state, and stored story pages.
+"""A SQL store's story tables (both backends): assignments, the clusterer's state, and stored story pages.
 
-The clusterer (``newstrace.stories``) decides; this keeps. Its state is saved in ``meta`` in the same
+The clusterer (``newstrace.stories``) decides; this keeps. Its state is saved (``blobs``) in the same
 transaction as the rows it produced, so an interrupted update leaves a consistent store. A story whose
 pages changed loses its stored page (``story_views``) in that transaction, and the update renders it
 again; readers only ever read what is stored.
@@ -9,36 +9,43 @@ again; readers only ever read what is stored.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .base import PendingPage, StoryAssignment, StoryMember, StorySummary, StoryView, TimelineEntry
-from .sqlite_schema import STORIES_DDL, STORY_TABLES, rollback, tables
+from .sql_documents import rollback
+from .sqlite_schema import STORY_TABLES
 
 STATE_KEY = "stories_state"
 _ORDER = "ORDER BY last_date IS NULL, last_date DESC, size DESC, id"
 
 
-class SqliteStories:
-    """Story tables of the SQLite store (mixed into ``SqliteStore``)."""
+class SqlStories:
+    """Story tables (mixed into each store)."""
 
-    con: sqlite3.Connection
+    con: Any  # a sql_documents.Connection
+    BLOB_TABLE: str
     readonly: bool
     _story_tables: set[str] | None = None
 
     # ------------------------------------------------------------------------------------- tables
 
+    def _table_names(self) -> set[str]:
+        raise NotImplementedError
+
+    def _stories_ddl(self) -> str:
+        raise NotImplementedError
+
     def _has(self, table: str) -> bool:
         if self._story_tables is None or table not in self._story_tables:
             # looked up again until found: a writer may make the tables while this store is open
-            self._story_tables = tables(self.con) & set(STORY_TABLES)
+            self._story_tables = self._table_names() & set(STORY_TABLES)
         return table in self._story_tables
 
     def _ensure_stories(self) -> None:
         if not all(self._has(t) for t in STORY_TABLES):
-            self.con.executescript(STORIES_DDL)
+            self.con.executescript(self._stories_ddl())
             self._story_tables = None
 
     def stories_available(self) -> bool:
@@ -47,7 +54,7 @@ class SqliteStories:
     # ------------------------------------------------------------------------------------- writing
 
     def stories_state(self) -> bytes | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
+        row = self.con.execute(f"SELECT value FROM {self.BLOB_TABLE} WHERE key = ?", (STATE_KEY,)).fetchone()
         return None if row is None else bytes(row[0])
 
     def stories_assigned(self) -> int:
@@ -75,7 +82,7 @@ class SqliteStories:
         try:
             for t in ("story_documents", "stories", "story_statements", "story_views"):
                 con.execute(f"DELETE FROM {t}")
-            con.execute("DELETE FROM meta WHERE key = ?", (STATE_KEY,))
+            con.execute(f"DELETE FROM {self.BLOB_TABLE} WHERE key = ?", (STATE_KEY,))
             con.execute("COMMIT")
         except BaseException:
             rollback(con)
@@ -131,7 +138,9 @@ class SqliteStories:
             )
             for sid in touched:
                 self._write_story(sid)
-            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (STATE_KEY, state))
+            con.execute(
+                f"INSERT OR REPLACE INTO {self.BLOB_TABLE}(key, value) VALUES (?, ?)", (STATE_KEY, state)
+            )
             con.execute("COMMIT")
         except BaseException:
             rollback(con)

@@ -1,11 +1,10 @@
-"""The SQLite store's reads for the pages: lists, provenance, entity pages.
+"""A SQL store's reads for the pages (both backends): lists, provenance, entity pages.
 
 All SQL is parameterised and every list is bounded by a limit the caller has already checked.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,21 +37,21 @@ class EntityCache:
     summaries: dict[tuple[str, tuple[int, int]], tuple[OutletQuotes, ...]] = field(default_factory=dict)
 
 
-def _passage(r: sqlite3.Row) -> PassageView:
+def _passage(r: Any) -> PassageView:
     return PassageView(str(r["doc_id"]), int(r["start"]), int(r["end"]), str(r["other_id"]),
                        int(r["other_start"]), int(r["other_end"]), float(r["similarity"]), str(r["kind"]))
 
 
-class SqliteReads:
-    """Read queries of the SQLite store beyond documents and search (mixed into ``SqliteStore``)."""
+class SqlReads:
+    """Read queries beyond documents and search (mixed into each store)."""
 
-    con: sqlite3.Connection
+    con: Any  # a sql_documents.Connection
     _entities: EntityCache | None = None
 
     def version(self) -> tuple[int, int]:
         raise NotImplementedError
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return list(self.con.execute(sql, tuple(params)))
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
