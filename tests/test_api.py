@@ -108,13 +108,13 @@ def test_document_json_round_trip(seed_doc: newstrace.Document) -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> newstrace.Store:
+def store(tmp_path_factory: pytest.TempPathFactory, backend: str) -> newstrace.Store:
     """The seed page, the two wire stories it republished and the demo's HTML pages, ingested through
     the API (the language-model stages skipped: copies, search and stories need none)."""
     folder = tmp_path_factory.mktemp("api")
     records = folder / "wire.jsonl"
     records.write_text("".join(json.dumps(r) + "\n" for r in seed_wire_records()), encoding="utf-8")
-    st = newstrace.open_store(test_db_url(folder, "api"))
+    st = newstrace.open_store(test_db_url(folder, "api", backend))
     report = st.ingest([records, *sorted(DEMO.glob("*.html.gz"))], nlp=False, workers=1)
     assert (report.added, report.failed) == (8, 0)
     assert st.ingest([records], nlp=False, workers=1).unchanged == 3  # idempotent

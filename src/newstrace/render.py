@@ -103,3 +103,73 @@ def render_document(doc: Document, width: int = 100) -> str:
             body = _MARKER.sub("", doc.text[c.start : c.end], count=1)
             lines.append(prefix + _first_words(body, max(20, width - len(prefix))))
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md(s: str, width: int | None = None) -> str:
+    """Page text as inert Markdown on one line: controls shown escaped, markup characters backslashed."""
+    flat = " ".join(s.split())
+    if width is not None:
+        flat = textwrap.shorten(flat, width=width, placeholder=" …")
+    return _MD_SPECIAL.sub(r"\\\1", safe(flat))
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown(doc: Document, width: int = 160) -> str:
+    """The page's anatomy as Markdown: a table of its layers, then credits, quotes and the comment tree
+    (for notes, reports and issue trackers; every piece of page text escaped, so none of it is markup)."""
+    lines = [f"# {_md(doc.title or doc.id)}", ""]
+    meta = [f"`{_md(doc.id)}`"] + [_md(v) for v in (doc.url, doc.outlet, doc.published) if v]
+    lines += [" · ".join(meta + [f"{len(doc.text):,} characters"]), "", "## Anatomy", ""]
+    lines += [_md_row(["layer", "outlet", "author", "offsets", "text"]), _md_row(["---"] * 5)]
+    for x in doc.layers:
+        if x.kind == "comment":
+            continue
+        lines.append(_md_row([x.kind, _md(x.outlet or ""), _md(x.author or ""), f"{x.start}–{x.end}",
+                              _md(doc.text[x.start : x.end], width)]))
+    if doc.credits:
+        lines += ["", "## Credits", ""]
+        for cr in doc.credits:
+            where = ", ".join(_md(v) for v in (cr.place, cr.date) if v)
+            lines.append(f"- **{_md(cr.outlet)}**{f' ({where})' if where else ''}: "
+                         f"{_md(doc.text[cr.start : cr.end], width)}")
+    if doc.quotes:
+        lines += ["", f"## Quotes ({len(doc.quotes)})", ""]
+        for q in doc.quotes:
+            who = f"**{_md(q.speaker)}**" if q.speaker else "*(no speaker)*"
+            lines.append(f"- {who}: “{_md(q.text, width)}”")
+    if doc.comments:
+        lines += ["", f"## Comments ({len(doc.comments)})", ""]
+        depth: dict[int, int] = {}
+        for c in doc.comments:
+            d = 0 if c.parent is None else depth.get(c.parent, 0) + 1
+            depth[c.id] = d
+            head = " ".join(v for v in (f"#{c.number}" if c.number else "", _md(c.author or ""),
+                                        c.date or "") if v)
+            body = _md(_MARKER.sub("", doc.text[c.start : c.end], count=1), width)
+            lines.append(f"{'  ' * d}- {f'**{head}**: ' if head else ''}{body}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+
+CSV_COLUMNS = ("doc_id", "kind", "start", "end", "outlet", "author", "speaker", "cue", "text")
+
+
+def csv_rows(doc: Document) -> list[tuple[object, ...]]:
+    """One row per layer (``kind``: the layer's kind) and per quote (``kind``: ``quote``), in text order
+    within each, for ``analyze --output csv``; the text is the page's own, unescaped (the csv module
+    quotes it)."""
+    rows: list[tuple[object, ...]] = [
+        (doc.id, x.kind, x.start, x.end, x.outlet, x.author, None, None, doc.text[x.start : x.end])
+        for x in doc.layers
+    ]
+    rows += [(doc.id, "quote", q.start, q.end, None, None, q.speaker, q.cue, q.text) for q in doc.quotes]
+    return rows
