@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,26 +48,51 @@ def seed_wire_records() -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------------------ stores
-# Tests that make a store get its place here, so the backend is chosen in one place: today every store
-# is a SQLite file in the test's folder. Tests that inspect the SQLite file itself (faults, corruption,
-# WAL, the lock file) make their own paths and say so.
+# Tests that make a store get its place here, so the backend is chosen in one place: every such test
+# runs on both backends, a SQLite file in the test's folder and a database on a throwaway PostgreSQL
+# server (one per session, started on first use). Tests that inspect the SQLite file itself (faults,
+# corruption, WAL, the lock file) make their own paths and say so. NEWSTRACE_TEST_BACKENDS=sqlite runs
+# one backend only, for a quick local run; CI runs both.
+
+BACKENDS = tuple(os.environ.get("NEWSTRACE_TEST_BACKENDS", "sqlite,postgresql").split(","))
+_servers: list[Any] = []
+_server_stack = contextlib.ExitStack()
 
 
-def test_db_url(folder: Path, name: str) -> str:
-    """The ``--db`` value of a new, empty store named ``name``, kept with the files in ``folder`` (for
-    module- and session-scoped stores; tests use ``db_url`` / ``db_factory``)."""
+def pg_server() -> Any:
+    """The session's PostgreSQL server (``tests/pg_server.py``), started on first use, stopped at exit."""
+    if not _servers:
+        from .pg_server import running_server
+
+        _servers.append(_server_stack.enter_context(running_server()))
+        atexit.register(_server_stack.close)
+    return _servers[0]
+
+
+def test_db_url(folder: Path, name: str, backend: str) -> str:
+    """The ``--db`` value of a new, empty store named ``name`` on ``backend`` (for module- and
+    session-scoped stores, which take the ``backend`` fixture; tests use ``db_url`` / ``db_factory``)."""
+    if backend == "postgresql":
+        return str(pg_server().create_database(prefix=re.sub(r"\W", "_", name)[:20]))
+    assert backend == "sqlite", backend
     return str(folder / f"{name}.db")
 
 
 test_db_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend this test runs on ("sqlite", "postgresql")."""
+    return str(request.param)
+
+
 @pytest.fixture()
-def db_factory(tmp_path: Path) -> Callable[[str], str]:
+def db_factory(tmp_path: Path, backend: str) -> Callable[[str], str]:
     """``make(name)``: the ``--db`` value of a new, empty store named ``name`` for this test."""
 
     def make(name: str) -> str:
-        return test_db_url(tmp_path, name)
+        return test_db_url(tmp_path, name, backend)
 
     return make
 
@@ -80,7 +109,13 @@ def open_test_store(db: str | Path, *, readonly: bool = False) -> Store:
 
 
 def copy_test_store(src: str | Path, dst: str | Path) -> None:
-    """Make the store ``dst`` hold what ``src`` holds (a module's store shared by its tests' copies)."""
+    """Make the store ``dst`` (new, empty) hold what ``src`` holds (a module's store shared by its
+    tests' copies): SQLite's backup, else ``copy-store``."""
+    if str(src).startswith("postgresql://"):
+        from newstrace.store.copy import copy_store
+
+        copy_store(str(src), str(dst))
+        return
     import sqlite3
 
     with sqlite3.connect(str(src)) as a, sqlite3.connect(str(dst)) as b:

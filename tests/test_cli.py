@@ -94,7 +94,7 @@ def test_input_errors_survive_pickling() -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+def hostile_store(tmp_path_factory: pytest.TempPathFactory, backend: str) -> str:
     from newstrace.corpus.ingest import ingest
 
     root = tmp_path_factory.mktemp("search")
@@ -106,7 +106,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     ]
     src = root / "feed.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    db = test_db_url(root, "hostile")
+    db = test_db_url(root, "hostile", backend)
     report = ingest([str(src)], db, workers=1, progress=False, nlp=False)
     assert report.added == 2, report.summary()
     return db

@@ -27,10 +27,10 @@ def _write(path: Path, recs: list[dict[str, object]]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+def store_path(tmp_path_factory: pytest.TempPathFactory, backend: str) -> str:
     """Pages ingested, stories not computed yet (each test works on its own copy)."""
     tmp = tmp_path_factory.mktemp("stories")
-    db = test_db_url(tmp, "stories")
+    db = test_db_url(tmp, "stories", backend)
     recs = records()
     ingest([str(_write(tmp / "a.jsonl", recs[:2] + recs[3:5]))], str(db), workers=1, progress=False)
     seed = tmp / "seed.txt"

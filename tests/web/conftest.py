@@ -53,7 +53,7 @@ class Corpus:
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+def corpus(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Corpus:
     root = tmp_path_factory.mktemp("webcorpus")
     src = root / "records.jsonl"
     src.write_text(
@@ -61,7 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     )
     bad = root / "broken.jsonl"
     bad.write_text('{"id": "broken", "text": 3}\n', encoding="utf-8")
-    db = test_db_url(root, "web")
+    db = test_db_url(root, "web", backend)
     report = ingest([str(src), str(HILL), str(USATODAY), str(bad)], db, workers=1, progress=False)
     assert report.added == 5 and report.failed == 1, report.summary()
     with open_test_store(db) as s:
@@ -74,9 +74,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.fixture()
-def writable_copy(corpus: Corpus, tmp_path: Path) -> str:
+def writable_copy(corpus: Corpus, tmp_path: Path, backend: str) -> str:
     """A copy of the corpus store that a test may write to."""
-    dst = test_db_url(tmp_path, "copy")
+    dst = test_db_url(tmp_path, "copy", backend)
     copy_test_store(corpus.db, dst)
     return dst
 

@@ -157,8 +157,10 @@ def test_stories_api(client: TestClient, stories: Stories, corpus: Corpus) -> No
     assert second == listed["stories"][1]["id"]
 
 
-def test_a_store_without_stories_lists_none_with_a_note(corpus: Corpus, tmp_path: Path) -> None:
-    db = test_db_url(tmp_path, "nostories")
+def test_a_store_without_stories_lists_none_with_a_note(
+    corpus: Corpus, tmp_path: Path, backend: str
+) -> None:
+    db = test_db_url(tmp_path, "nostories", backend)
     src = tmp_path / "one.jsonl"
     src.write_text(json.dumps({"id": "one", "text": "A short page about a council vote."}) + "\n", "utf-8")
     ingest([str(src)], db, workers=1, progress=False, nlp=False)  # ingest() alone computes no stories

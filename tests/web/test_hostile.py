@@ -113,7 +113,7 @@ class Hostile:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
+def hostile(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Hostile]:
     from newstrace.web import create_app
 
     root = tmp_path_factory.mktemp("hostile")
@@ -121,7 +121,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in hostile_records()) + "\n", "utf-8")
     page = root / "evil<script>.html"
     page.write_text(HOSTILE_HTML, encoding="utf-8")
-    db = test_db_url(root, "hostile")
+    db = test_db_url(root, "hostile", backend)
     report = ingest([str(src), str(page)], db, workers=1, progress=False)
     assert report.added == 4 and report.failed == 2, report.summary()
     with open_test_store(db, readonly=True) as s:

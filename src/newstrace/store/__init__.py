@@ -134,7 +134,7 @@ def describe_error(db: str | Path, error: Exception) -> StoreError:
         described = fault(db, error)
         return StoreLocked(str(described)) if "locked" in text or "busy" in text else described
     if isinstance(error, psycopg.Error):
-        from .postgres import shown_url
+        from .postgres_connection import shown_url
 
         return StoreError(f"{shown_url(str(db))}: {' '.join(text.split())}")
     return StoreError(f"{db}: {text}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -19,40 +18,15 @@ from ..errors import StoreError
 from ..model import Document
 from . import postgres_lock as lock
 from .base import SearchHit
-from .postgres_connection import PgConnection
+from .postgres_connection import PgConnection, connect, shown_url
 from .postgres_schema import COLLATION, DDL, SCHEMA_VERSION, STORIES_DDL
 from .postgres_search import search as pg_search
 from .sql_documents import SqlDocuments
 from .sql_read import SqlReads
 from .sql_stories import SqlStories
 
-CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is an error, not a hang
 STREAM_ROWS = 1000  # rows a server-side cursor hands over at a time
 _cursors = itertools.count()
-
-
-def shown_url(url: str) -> str:
-    """``url`` as messages show it: without its password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def connect(url: str, *, readonly: bool, application: str = "newstrace") -> psycopg.Connection[Any]:
-    """An autocommit connection (transactions are explicit), or a one-line ``StoreError``."""
-    try:
-        con = psycopg.connect(
-            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name=application
-        )
-    except psycopg.Error as e:
-        reason = " ".join(str(e).split()).replace(url, shown_url(url))
-        raise StoreError(f"{shown_url(url)}: cannot connect to the PostgreSQL server: {reason}") from None
-    if readonly:
-        con.execute("SET default_transaction_read_only = on")
-    return con
 
 
 class PostgresStore(SqlDocuments, SqlReads, SqlStories):

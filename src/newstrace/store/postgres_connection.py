@@ -14,11 +14,40 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import pq
 
+from ..errors import StoreError
 from .postgres_schema import no_nul, row_factory, to_pyformat
+
+CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is an error, not a hang
+
+
+def shown_url(url: str) -> str:
+    """``url`` as messages show it: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def connect(url: str, *, readonly: bool, application: str = "newstrace") -> psycopg.Connection[Any]:
+    """An autocommit connection (transactions are explicit), or a one-line ``StoreError``."""
+    try:
+        con = psycopg.connect(
+            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name=application
+        )
+    except psycopg.Error as e:
+        reason = " ".join(str(e).split()).replace(url, shown_url(url))
+        raise StoreError(f"{shown_url(url)}: cannot connect to the PostgreSQL server: {reason}") from None
+    if readonly:
+        con.execute("SET default_transaction_read_only = on")
+    return con
+
 
 # Each table's key, for INSERT OR REPLACE (an upsert on it).
 KEYS: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 
 from ..errors import StoreError
-from .postgres import connect, shown_url
+from .postgres_connection import connect, shown_url
 from .postgres_schema import SCHEMA_VERSION
 from .sqlite_health import REQUIRED_TABLES
 

@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from ..errors import StoreBusy
+from .postgres_connection import connect
 from .postgres_schema import writer_lock_key
 
 _held: dict[str, tuple[psycopg.Connection[Any], int]] = {}  # database URL -> (lock connection, writers)
@@ -34,7 +35,7 @@ def acquire(url: str, shown: str) -> str:
             con, n = _held[url]
             _held[url] = (con, n + 1)
             return url
-        con = psycopg.connect(url, autocommit=True, application_name=f"newstrace writer {os.getpid()}")
+        con = connect(url, readonly=False, application=f"newstrace writer {os.getpid()}")
         key = writer_lock_key(url)
         got = con.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
         if not got or not got[0]:

@@ -15,8 +15,8 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..errors import StoreError
-from .postgres import CONNECT_TIMEOUT, PostgresStore, shown_url
-from .postgres_connection import PgConnection
+from .postgres import PostgresStore
+from .postgres_connection import CONNECT_TIMEOUT, PgConnection, shown_url
 from .sql_read import EntityCache
 
 POOL_SIZE = 8  # connections at most; requests beyond it wait for one
