@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from anatomy import CORPORA, predict, render, score_page, summarise
 
+from newstrace.analysis.shown_dates import find_shown_date
 from newstrace.analyze import anatomy_pipeline
 from newstrace.ingest.html import decode_html, read_html
 from newstrace.ingest.text import read_text
@@ -68,7 +69,8 @@ def _opening(text: str, author: str | None) -> str:
     """A comment's first words, past its head lines (the writer, a date, a "says:"), as a label has them."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     for ln in lines:
-        if len(ln.split()) >= 5 and not (author and ln.startswith(author)):
+        dated = find_shown_date(ln) is not None and len(ln.split()) <= 12
+        if len(ln.split()) >= 5 and not dated and not (author and ln.startswith(author)):
             return ln[:60]
     return (lines[-1] if lines else text)[:60]
 
@@ -78,7 +80,8 @@ def silver_label(page: dict[str, str], raw: bytes) -> dict[str, Any]:
     url = page["url"] if page["url"].startswith("http") else None
     doc = anatomy_pipeline()(read_html(raw, doc_id=page["file"], source=page["file"], url=url))
     pred = predict(doc)
-    comments = [{"author": a, "text_start": _opening(t, a), "parent": p} for t, a, p in pred.comments]
+    comments = [{"author": a, "text_start": _opening(t, a), "parent": p, "text": t}
+                for t, a, p in pred.comments]
     return {**page, "headline": pred.headline or None, "byline": [], "captions": pred.captions,
             "related": [], "comments": comments, "not_body": [], "body_start": None, "body_end": None,
             "published": None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import text_lines as tl
-from .threads import header_comment_zone, marked_comment_zone
+from .threads import head_comment_zone, header_comment_zone, marked_comment_zone
 from .units import Unit
 
 PROSE_CAP = 80  # one very long line should not outweigh the article
@@ -90,9 +90,9 @@ def text_zones(units: Sequence[Unit]) -> tuple[int | None, tuple[int, int] | Non
         if run >= total / 2:
             mid = span[0] + k + 1
             break
-    header = header_comment_zone(units, mid)
-    if header is not None and (zone is None or header < zone):
-        zone = header
-        if zone < span[1]:
-            span = body_span(units, 0, zone)
+    for found in (header_comment_zone(units, mid), head_comment_zone(units, mid)):
+        if found is not None and (zone is None or found < zone):
+            zone = found
+            if span is not None and zone < span[1]:
+                span = body_span(units, 0, zone)
     return zone, span

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from ..model import Comment
 from . import text_lines as tl
+from .bylines import strip_lead
+from .shown_dates import find_shown_date, strip_joiners
 from .units import Unit
 
 COMMENTS_CLOSED = re.compile(
@@ -38,6 +40,11 @@ _SAYS_LINE = re.compile(
 _COUNT_HEADER = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s", re.I)
 _NUMBERED = tl.NUMBERED
 _BULLET = tl.BULLET
+_PINGBACK = re.compile(r"^(?:pingback|trackback)\b", re.I)
+_MAX_NAME_WORDS = 5  # a writer's name or handle
+_MAX_HEAD_WORDS = 16  # a head line: name, date, time, "Reply", "Permalink"
+_MAX_TAIL_WORDS = 8  # after the date: the time, "said:", "[ reply ]", "Permalink"
+_MAX_HEAD_GAP = 60  # lines between two heads of one section
 
 
 def is_comments_header(s: str) -> bool:
@@ -138,16 +145,21 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     opens a reply to the comment it hangs under, and an unmarked paragraph indented deeper than the
     comment just opened continues it. HTML pages thread by the depth the reader found.
     """
+    if not html:
+        heads, _ = _section_heads(units, lo, hi)
+        if heads:
+            return _thread_by_heads(units, lo, hi, heads)
+    replies = sum(1 for u in units[lo:hi] if _reply_button(u.text) or _marked(u))
+    if not html and replies < 2 and marked_comment_zone(units, lo) is None:
+        for u in units[lo:hi]:  # a header with nothing that shows comments under it ("0 Comments")
+            u.kind = "comments_closed" if COMMENTS_CLOSED.match(u.text) else "boilerplate"
+        return []
     comments: list[Comment] = []
     spans: dict[int, list[int]] = {}  # comment id -> [start, end]
     # open comments, innermost last: (indent or depth, comment id, opened by a bullet)
     stack: list[tuple[int, int, bool]] = []
     last_group: int | None = None
     top_indent: int | None = None  # indent of numbered items, when the section numbers its comments
-    # Sections whose comments open with a head ("Name says:", or a name over a date): the lines up to
-    # the next head follow it.
-    heads = {i for i in range(lo, hi) if not html and _is_head(units, i)}
-    by_heads = len(heads) >= 2
     closed = False  # "Comments are closed." ends a text section
     ended = False  # a line that says nothing after a comment (a footer): the comment has ended
 
@@ -214,23 +226,14 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
                 stack.pop()
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, True)
             continue
-        if by_heads and top_indent is None:
-            if i in heads and top_indent is None:
-                stack.clear()
-                open_comment(u, u.indent, None, None, False)
-                ended = False
-            elif comments and not ended and (_says_something(u.text) or tl.has_date(u.text)):
-                continue_last(u)
-            else:
-                u.kind, ended = "boilerplate", True
-            continue
         # A bullet's own paragraphs may sit at the bullet's indent; a numbered item's sit deeper.
         while stack and (stack[-1][0] > u.indent or (stack[-1][0] == u.indent and not stack[-1][2])):
             stack.pop()
         if stack and stack[-1][1] == len(comments) and not ended:
             continue_last(u)
-        elif top_indent is None and _says_something(u.text):
-            # Header-led sections: every paragraph that is not a continuation is a comment.
+        elif top_indent is None and _says_something(u.text) and (html or replies >= 2):
+            # Header-led sections: every paragraph that is not a continuation is a comment (in text,
+            # when "Reply" buttons or "Name says:" show that comments are there).
             open_comment(u, u.indent, None, stack[-1][1] if stack else None, False)
         else:
             u.kind = "boilerplate"
@@ -239,22 +242,162 @@ def thread_comments(units: list[Unit], lo: int, hi: int, html: bool) -> list[Com
     ]
 
 
+def _reply_button(s: str) -> bool:
+    """A comment's own button line ("Reply", "Antworten", "Like Report")."""
+    t = tl.strip_marker(s).strip()
+    return tl.words(t) <= 3 and tl.whole("comment_ui").match(t) is not None
+
+
 def _says_something(s: str) -> bool:
     """A comment's paragraph (not a footer link): a sentence, or several words."""
     return tl.words(s) >= 6 or bool(tl.SENTENCE_END.search(s)) or bool(re.search(r"[^\w\s.,;:'\"()-]$", s))
 
 
-def _is_head(units: Sequence[Unit], i: int) -> bool:
-    """A comment's head: "name says:", or a short name line over a date line."""
-    u = units[i]
-    if _marked(u):
-        return True
-    t = tl.strip_marker(u.text)
-    if tl.words(t) > 5 or tl.SENTENCE_END.search(t) or tl.has_date(t) or i + 1 >= len(units):
+def _name_like(s: str) -> bool:
+    """A writer's name or handle alone on a line: a few words, no sentence, no furniture, no date."""
+    t = s.strip(" ·|-–—,/@")
+    n = tl.words(t)
+    return (1 <= n <= _MAX_NAME_WORDS and not t.endswith(":") and not tl.SENTENCE_END.search(t)
+            and not _furniture(t) and not tl.has_date(t) and not is_comments_header(t)
+            and not tl.is_related_header(t))
+
+
+def _stamp(s: str) -> bool:
+    """A line that is a time stamp ("August 8, 2018 at 3:17 pm", "2 days ago at 07:52 am")."""
+    t = tl.strip_marker(s).strip()
+    if tl.words(t) > 12 or tl.SENTENCE_END.search(t.rstrip(".")):
         return False
-    nxt = tl.strip_marker(units[i + 1].text)
-    return tl.has_date(nxt) and tl.words(nxt) <= 12 and not tl.SENTENCE_END.search(nxt.rstrip(".")) and \
-        not _furniture(t)
+    found = find_shown_date(t)
+    if found is not None:
+        return tl.words(t[: found.start]) <= 2 and tl.words(t[found.end :]) <= _MAX_TAIL_WORDS
+    return tl.has_date(t)
+
+
+def _head_name(text: str) -> str | None:
+    """The writer in a one-line comment head ("Mary Berg 19. Juni 2019 um 11:07", "jdoe / 22.04.2020")."""
+    t = tl.strip_marker(text).strip()
+    if tl.words(t) > _MAX_HEAD_WORDS:
+        return None
+    found = find_shown_date(t)
+    if found is None or tl.words(t[found.end :]) > _MAX_TAIL_WORDS:
+        return None
+    name = strip_lead(strip_joiners(" " + t[: found.start])).strip(" :·|-–—,/@")
+    return name if _name_like(name) else None
+
+
+def _is_head(units: Sequence[Unit], i: int) -> bool:
+    """A comment's head: "name says:", a name and a full date on one line, or a name over a stamp."""
+    u = units[i]
+    t = tl.strip_marker(u.text).strip()
+    if _PINGBACK.match(t) or u.text.startswith(("—", "–")) or "(@" in t:
+        return False  # (a pingback; a post quoted from a social network: "— Name (@name) May 3, 2019")
+    if (_marked(u) and tl.words(t) <= 12) or _head_name(t) is not None:
+        return True
+    return i + 1 < len(units) and _name_like(t) and _stamp(units[i + 1].text)
+
+
+def _head_author(units: Sequence[Unit], i: int) -> str | None:
+    t = tl.strip_marker(units[i].text).strip()
+    return _author(t) or _head_name(t) or (t.strip(" :·|-–—,/@") if _name_like(t) else None)
+
+
+def _comment_text(s: str) -> bool:
+    """A line of a comment's text: a sentence, a long line, or a short exclamation ("Danke!")."""
+    n = tl.words(s)
+    return tl.is_prose(s) or tl.is_sentence(s) or n >= 15 or (
+        1 <= n <= 4 and tl.SENTENCE_END.search(s) is not None and not tl.is_furniture(s)
+    )
+
+
+def _heads(units: Sequence[Unit], lo: int, hi: int) -> list[int]:
+    """The comment heads in ``units[lo:hi]``: heads with a comment's text after them (teaser cards and
+    link lists show names and dates too, over headlines), in the first run of heads close together."""
+    found = [i for i in range(lo, hi) if _is_head(units, i)]
+    if sum(tl.has_marker(units[i].text) for i in found) >= 2:
+        # heads that are list items: an unmarked one is a quote inside a comment
+        found = [i for i in found if tl.has_marker(units[i].text)]
+    said = []
+    for k, i in enumerate(found):
+        nxt = found[k + 1] if k + 1 < len(found) else min(hi, i + _MAX_HEAD_GAP)
+        window = [units[j].text for j in range(i + 1, nxt)]
+        if any(_comment_text(t) and not _furniture(t) for t in window) \
+                and not any(map(tl.is_read_more, window)):
+            said.append(i)  # (a teaser card ends in "Continue reading")
+    for k in range(1, len(said)):
+        if said[k] - said[k - 1] > _MAX_HEAD_GAP:
+            said = said[:k]
+            break
+    # (heads between them stay heads: a comment may open with a quote of another one's head)
+    return [i for i in found if said and said[0] <= i <= said[-1]]
+
+
+def _names_comments(s: str) -> bool:
+    """A short line that names a comment section ("33 LESER-KOMMENTARE", "45 Gedanken zu …")."""
+    return tl.words(s) <= 14 and tl.anywhere("comment_words").search(s) is not None and not tl.is_share(s) \
+        and not tl.is_nav_like(s)
+
+
+def _section_heads(units: Sequence[Unit], lo: int, hi: int) -> tuple[list[int], int | None]:
+    """The heads of a comment section in ``units[lo:hi]`` and where the section starts, when the page
+    shows that they are comments: a line naming comments above the first head, two "Reply" buttons
+    among them, or two "Name says:" heads. Teaser cards show names and dates over text too."""
+    heads = _heads(units, lo, hi)
+    if not heads:
+        return [], None
+    first = heads[0]
+    named = next((k for k in range(first - 1, max(lo - 1, first - 11), -1) if _names_comments(units[k].text)),
+                 None)
+    end = min(hi, heads[-1] + _MAX_HEAD_GAP // 4)
+    replies = sum(1 for u in units[first:end] if _reply_button(u.text))
+    said = sum(1 for i in heads if _marked(units[i]))
+    if named is not None:
+        return heads, named
+    if len(heads) >= 2 and (replies >= 2 or said >= 2):
+        return heads, _header_before(units, first)
+    return [], None
+
+
+def head_comment_zone(units: Sequence[Unit], lo: int) -> int | None:
+    """A comment section shown by its heads from ``lo`` on (see ``_section_heads``)."""
+    return _section_heads(units, lo, len(units))[1]
+
+
+def _thread_by_heads(units: list[Unit], lo: int, hi: int, heads: Sequence[int]) -> list[Comment]:
+    """One comment per head: the head and the lines after it up to the next head, a button, a header,
+    or a line set further left than the heads (the page's furniture). Deeper heads answer the head
+    above them."""
+    comments: list[Comment] = []
+    spans: dict[int, list[int]] = {}
+    stack: list[tuple[int, int]] = []  # (indent, comment id), innermost last
+    floor = min(units[i].indent for i in heads)
+    at = set(heads)
+    open_ = False
+    for i in range(lo, hi):
+        u = units[i]
+        if i in at:
+            while stack and stack[-1][0] >= u.indent - 1:
+                stack.pop()
+            cid = len(comments) + 1
+            numbered = _NUMBERED.match(u.text)  # (sections that number their top-level comments)
+            number = numbered.group(1) if numbered else None
+            comments.append(Comment(cid, stack[-1][1] if stack else None, number, _head_author(units, i),
+                                    u.start, u.end))
+            spans[cid] = [u.start, u.end]
+            stack.append((u.indent, cid))
+            u.kind, u.comment, open_ = "comment", cid, True
+            continue
+        if COMMENTS_CLOSED.match(u.text):
+            u.kind, open_ = "comments_closed", False
+            continue
+        t = u.text
+        if open_ and u.indent >= floor - 1 and not _furniture(t) and not is_comments_header(t) \
+                and not tl.is_related_header(t) and not _PINGBACK.match(tl.strip_marker(t)):
+            cid = len(comments)
+            spans[cid][1] = u.end
+            u.kind, u.comment = "comment", cid
+        else:
+            u.kind, open_ = "boilerplate", False
+    return [Comment(c.id, c.parent, c.number, c.author, spans[c.id][0], spans[c.id][1]) for c in comments]
 
 
 def _furniture(s: str) -> bool:
