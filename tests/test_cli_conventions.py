@@ -130,14 +130,22 @@ def test_quiet_and_verbose_on_every_command() -> None:
 
 
 def test_verbose_and_quiet_set_the_log_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.txt").write_bytes(b"")
-    assert main(["analyze", str(tmp_path / "a.txt"), "-q"]) == 1
-    assert logging.getLogger("newstrace").level == logging.ERROR
-    main(["analyze", str(SEED), "--no-nlp", "-vv"])
-    assert logging.getLogger("newstrace").level == logging.DEBUG
-    main(["analyze", str(SEED), "--no-nlp"])
-    assert logging.getLogger("newstrace").level == logging.WARNING
-    capsys.readouterr()
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "notes.xyz").write_text("not a page", encoding="utf-8")  # skipped, said at debug level
+    record = {"id": "a", "text": "Troops leave \ud800 Syria today, the ministry said."}
+    (tmp_path / "b.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")  # a warning
+    logger = logging.getLogger("newstrace")
+    before = logger.level
+
+    def stderr(*flags: str) -> str:
+        assert main(["analyze", str(tmp_path), "--no-nlp", "--json", *flags]) == 0
+        return capsys.readouterr().err
+
+    assert "newstrace: debug: " in stderr("-vv") and "ignored 1 file(s)" in stderr("--verbose", "-v")
+    default = stderr()
+    assert "newstrace: warning: " in default and "U+FFFD" in default and "debug" not in default
+    assert stderr("-q") == ""
+    assert logger.level == before  # main() leaves the caller's logging as it was
 
 
 def test_quiet_ingest_prints_only_errors(tmp_path: Path) -> None:

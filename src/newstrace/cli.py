@@ -13,7 +13,8 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -354,23 +355,32 @@ class _Formatter(logging.Formatter):
             "\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
-    """The ``newstrace`` loggers' level from ``--quiet``/``--verbose``, written to this stderr."""
+@contextmanager
+def _logging(args: argparse.Namespace) -> Iterator[None]:
+    """The ``newstrace`` loggers' level from ``--quiet``/``--verbose``, written to this stderr, for the
+    command's run only (a caller of :func:`main` in its own process keeps its logging as it was)."""
     level = (logging.ERROR if getattr(args, "quiet", False) else
              {0: logging.WARNING, 1: logging.INFO}.get(getattr(args, "verbose", 0) or 0, logging.DEBUG))
     logger = logging.getLogger("newstrace")
-    for h in [h for h in logger.handlers if getattr(h, "_newstrace_cli", False)]:
-        logger.removeHandler(h)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter())
-    handler._newstrace_cli = True  # type: ignore[attr-defined]
+    before = logger.level
     logger.addHandler(handler)
     logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(args)
+    with _logging(args):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
