@@ -179,7 +179,8 @@ def ingest(
                     continue
                 digest = content_hash(item)
                 # A page stored without the language-model stages is redone by a full ingest.
-                done = checker.has(item.id, digest) or (not nlp and checker.has(item.id, digest + ANATOMY))
+                stored = checker.stored_hash(item.id)
+                done = stored == digest or (not nlp and stored == digest + ANATOMY)
                 if not nlp:
                     digest += ANATOMY
                 if done:

@@ -8,6 +8,7 @@ search on ``tsvector`` columns (``postgres_search``).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -33,6 +34,7 @@ class PostgresStore(SqlDocuments, SqlReads, SqlStories):
     """A newstrace store in one PostgreSQL database."""
 
     SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+    con: PgConnection
 
     def __init__(self, url: str, *, readonly: bool = False, check: bool = True) -> None:
         """Open the store in the database ``url`` names. A writer takes the store's advisory lock first
@@ -107,6 +109,9 @@ class PostgresStore(SqlDocuments, SqlReads, SqlStories):
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(doc.id, q.start, q.end, q.text, q.speaker, q.speaker_entity, q.cue) for q in doc.quotes],
         )
+
+    def _pipeline(self) -> contextlib.AbstractContextManager[Any]:
+        return self.con.raw.pipeline()
 
     def _columns(self, table: str) -> list[str]:
         rows = self.con.execute(

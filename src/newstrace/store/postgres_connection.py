@@ -98,7 +98,7 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor(row_factory=row_factory)
-        cur.execute(translate(sql), _clean(params) if params is not None else None, prepare=False)
+        cur.execute(translate(sql), _clean(params) if params is not None else None)
         return cur
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:

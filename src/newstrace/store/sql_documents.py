@@ -85,6 +85,11 @@ class SqlDocuments:
     def _columns(self, table: str) -> list[str]:
         raise NotImplementedError
 
+    def _pipeline(self) -> contextlib.AbstractContextManager[Any]:
+        """Statements whose results are not read, sent without waiting for each (a server backend
+        saves a round trip per statement)."""
+        return contextlib.nullcontext()
+
     def _table_names(self) -> set[str]:
         raise NotImplementedError
 
@@ -125,8 +130,12 @@ class SqlDocuments:
     # ------------------------------------------------------------------------------------------ write
 
     def has(self, doc_id: str, digest: str) -> bool:
+        return self.stored_hash(doc_id) == digest
+
+    def stored_hash(self, doc_id: str) -> str | None:
+        """The content hash ``doc_id`` is stored with (None: not stored)."""
         row = self.con.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return row is not None and row[0] == digest
+        return None if row is None else str(row[0])
 
     def put(
         self, doc: Document, passages: Sequence[PassageView] = (), *, digest: str | None = None
@@ -143,21 +152,27 @@ class SqlDocuments:
             ).fetchone()
             if row is not None and row["content_hash"] == digest:
                 return PutResult(doc.id, "unchanged", int(row["revision"]))
-            revision = 1
-            status = "added"
-            if row is not None:
-                revision = int(row["revision"]) + 1
-                status = "revised"
-                con.execute(
-                    "INSERT OR REPLACE INTO revisions(id, revision, content_hash, ingested_at, json) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (doc.id, row["revision"], row["content_hash"], row["ingested_at"], row["json"]),
-                )
-                self._delete_rows(doc.id)
-            self._insert(doc, digest, revision, update=row is not None)
-            self._insert_passages(doc.id, passages)
-            con.execute("DELETE FROM errors WHERE source = ?", (doc.source or doc.id,))
-            return PutResult(doc.id, status, revision)
+            with self._pipeline():
+                return self._put(doc, passages, digest, row)
+
+    def _put(self, doc: Document, passages: Sequence[PassageView], digest: str, row: Any) -> PutResult:
+        """The rows of a new or changed document (``row``: its stored revision, if any)."""
+        con = self.con
+        revision = 1
+        status = "added"
+        if row is not None:
+            revision = int(row["revision"]) + 1
+            status = "revised"
+            con.execute(
+                "INSERT OR REPLACE INTO revisions(id, revision, content_hash, ingested_at, json) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (doc.id, row["revision"], row["content_hash"], row["ingested_at"], row["json"]),
+            )
+            self._delete_rows(doc.id)
+        self._insert(doc, digest, revision, update=row is not None)
+        self._insert_passages(doc.id, passages)
+        con.execute("DELETE FROM errors WHERE source = ?", (doc.source or doc.id,))
+        return PutResult(doc.id, status, revision)
 
     def _delete_rows(self, doc_id: str) -> None:
         for table in ("layers", "quotes", "entities", "passages", *self.FTS_TABLES):
