@@ -1,5 +1,8 @@
 """``newstrace serve`` refuses a store it cannot open (exit 2, one line on stderr, no server), and the app
-maps store faults to clear answers instead of 500s."""
+maps store faults to clear answers instead of 500s.
+
+SQLite's own faults: damaged files, and the per-request budget SQLite enforces step by step (this
+module's ``backend`` is SQLite; PostgreSQL's server-side budget is tested in ``test_postgres_reader``)."""
 
 from __future__ import annotations
 
@@ -12,11 +15,18 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from newstrace.errors import StoreError
 from newstrace.web import create_app
 
-from .conftest import Corpus, LiveServer
+from .conftest import Corpus, LiveServer, Stories
+
+
+@pytest.fixture(scope="session", params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The files damaged here are SQLite files: this module's corpus is a SQLite store."""
+    return str(request.param)
 
 
 def _folder(path: Path, corpus: Corpus) -> None:
@@ -132,3 +142,20 @@ def test_a_store_broken_while_serving_is_a_503_not_a_500(tmp_path: Path, corpus:
             assert r.status_code == 503, (url, r.status_code, r.text[:300])
             assert str(tmp_path) not in r.text and "Traceback" not in r.text
         assert "newstrace check" in client.get("/api/documents/seed").json()["error"]
+
+
+def test_a_request_over_its_query_budget_is_interrupted(
+    corpus: Corpus, stories: Stories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # check the budget at every step: a tiny store
+    monkeypatch.setattr("newstrace.store.sqlite_shared.PROGRESS_EVERY", 1)
+    c = TestClient(create_app(corpus.db, query_budget=0.0))
+    r = c.get("/api/search", params={"q": "Syria"})
+    assert r.status_code == 503 and "narrow it down" in r.json()["error"]
+    assert c.get("/search", params={"q": "Syria"}).status_code == 503
+    # a story read that runs out of budget is a 503 too, never "no such story" or "no stories"
+    assert c.get(f"/api/stories/{stories.withdrawal}").status_code == 503
+    assert c.get("/api/stories").status_code == 503
+    # The budget is per request: the next one starts afresh (and a normal budget answers).
+    ok = TestClient(create_app(corpus.db))
+    assert ok.get("/api/search", params={"q": "Syria"}).status_code == 200

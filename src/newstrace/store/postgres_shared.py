@@ -33,11 +33,10 @@ class PgSharedReader(PostgresStore):
         self.budget = budget
         self._local = threading.local()
         self._entities = EntityCache()
-        timeout_ms = max(1, int(budget * 1000))
+        self._timeout_ms = max(1, int(budget * 1000))
 
         def configure(con: psycopg.Connection[Any]) -> None:
             con.execute("SET default_transaction_read_only = on")
-            con.execute(f"SET statement_timeout = {timeout_ms}")
 
         self.pool = ConnectionPool(
             url, min_size=1, max_size=size, open=False, configure=configure, timeout=max(budget, 1.0),
@@ -47,7 +46,7 @@ class PgSharedReader(PostgresStore):
         )
         try:
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT)
-            self.begin()
+            self._borrow(CONNECT_TIMEOUT * 1000)  # opening is not a request: no request's budget
             self._open()  # the store's schema version, readable by this release
         except (psycopg.Error, PoolTimeout) as e:
             self.pool.close()
@@ -73,9 +72,15 @@ class PgSharedReader(PostgresStore):
         self._local.con = value
 
     def begin(self) -> None:
-        """Start a request: borrow a connection (the one this thread still holds is given back)."""
+        """Start a request: borrow a connection (the one this thread still holds is given back) whose
+        statements stop at the request's budget."""
+        self._borrow(self._timeout_ms)
+
+    def _borrow(self, timeout_ms: int) -> None:
         self.end()
-        self._local.con = PgConnection(self.pool.getconn())
+        con = PgConnection(self.pool.getconn())
+        self._local.con = con
+        con.execute(f"SET statement_timeout = {int(timeout_ms)}")
 
     def end(self) -> None:
         """End a request: give its connection back to the pool."""
