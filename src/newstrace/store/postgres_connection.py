@@ -64,6 +64,10 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 _REPLACE = re.compile(r"^\s*INSERT OR REPLACE INTO (\w+)\s*\(([^)]*)\)", re.IGNORECASE)
 _IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO ", re.IGNORECASE)
+_PLAIN_INSERT = re.compile(
+    r"^\s*INSERT INTO (\w+)\s*\(([^)]*)\)\s*VALUES\s*\((?:\s*\?\s*,?)+\)\s*$", re.IGNORECASE
+)
+_ARRAY_TYPES = {"text", "int4", "int8", "float8", "bytea", "bool"}  # column types sent as arrays
 
 
 @lru_cache(maxsize=512)
@@ -95,6 +99,7 @@ class PgConnection:
 
     def __init__(self, con: psycopg.Connection[Any]) -> None:
         self.raw = con
+        self._column_types: dict[str, dict[str, str]] = {}
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor(row_factory=row_factory)
@@ -102,8 +107,33 @@ class PgConnection:
         return cur
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Many rows of one statement. A plain ``INSERT INTO t(columns) VALUES (?, …)`` of several rows
+        is sent as one statement over arrays (``SELECT … FROM unnest(…)``): one row's parse, plan and
+        execution instead of one per row, which is what a page's layers cost most."""
+        rows = [_clean(r) for r in rows]
+        m = _PLAIN_INSERT.match(sql)
+        if m and len(rows) > 1:
+            table, names = m.group(1), [c.strip().strip('"') for c in m.group(2).split(",")]
+            types = self._types(table)
+            if all(n in types for n in names):
+                arrays = [list(col) for col in zip(*rows, strict=True)]
+                cols = ", ".join(f'"{n}"' for n in names)
+                unnest = ", ".join(f"%s::{types[n]}[]" for n in names)
+                self.raw.execute(f"INSERT INTO {table}({cols}) SELECT * FROM unnest({unnest})", arrays)
+                return
         with self.raw.cursor() as cur:
-            cur.executemany(translate(sql), [_clean(r) for r in rows])
+            cur.executemany(translate(sql), rows)
+
+    def _types(self, table: str) -> dict[str, str]:
+        """Column name -> type name of ``table`` (looked up once per connection)."""
+        if table not in self._column_types:
+            found = self.raw.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s",
+                (table,),
+            ).fetchall()
+            self._column_types[table] = {str(n): str(t) for n, t in found if t in _ARRAY_TYPES}
+        return self._column_types[table]
 
     def executescript(self, script: str) -> None:
         self.raw.execute(script)

@@ -146,14 +146,15 @@ class SqlDocuments:
         the hash of ``doc`` itself.
         """
         digest = digest or content_hash(doc)
-        with self._write() as con:
+        # Pipelined on a server backend: BEGIN and the lookup in one round trip, the rows and COMMIT in
+        # the next.
+        with self._pipeline(), self._write() as con:
             row = con.execute(
                 "SELECT revision, content_hash, ingested_at, json FROM documents WHERE id = ?", (doc.id,)
             ).fetchone()
             if row is not None and row["content_hash"] == digest:
                 return PutResult(doc.id, "unchanged", int(row["revision"]))
-            with self._pipeline():
-                return self._put(doc, passages, digest, row)
+            return self._put(doc, passages, digest, row)
 
     def _put(self, doc: Document, passages: Sequence[PassageView], digest: str, row: Any) -> PutResult:
         """The rows of a new or changed document (``row``: its stored revision, if any)."""
