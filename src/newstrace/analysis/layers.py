@@ -21,6 +21,7 @@ from .headline import choose_html_headline
 from .html_threads import shows_writer_or_time, thread_html_comments
 from .shown_dates import name_and_date
 from .text_body import text_zones
+from .text_captions import mark_text_captions
 from .text_headline import choose_headline
 from .text_related import mark_related_runs
 from .threads import COMMENTS_CLOSED, text_comment_zone, thread_comments
@@ -456,6 +457,7 @@ def assign_layers(doc: Document) -> Document:
     if not html and not any(u.kind == "body" for u in units[:hi]):
         _short_text_body(units, hi, headline)
     if not html:
+        mark_text_captions(units, hi)
         mark_related_runs(units, body_end, hi)  # the related-article lists after the article …
         mark_related_runs(units, hi, n)  # … and after its comments
 
