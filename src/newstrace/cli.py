@@ -124,7 +124,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     # until the stories are up to date: a second ingest is refused at once, not halfway.
     with open_store(args.db) as store:
         report = ingest(args.paths, args.db, workers=workers, format=args.format, progress=progress,
-                        nlp=not args.no_nlp)
+                        nlp=not args.no_nlp, dask=args.dask)
         for line in report.errors:
             _error(line)
         _note(args, report.summary())
@@ -285,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a progress bar even when stderr is not a terminal")
     i.add_argument("--no-stories", action="store_true",
                    help="leave stories for later (`newstrace stories` brings them up to date)")
+    i.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="analyse on Dask: alone, a LocalCluster of --workers processes on this machine; "
+                   "with a scheduler's ADDRESS (tcp://host:8786), that cluster (this process stays the "
+                   "one writer: use a PostgreSQL store the workers can reach, or a SQLite file they see)")
     i.set_defaults(func=cmd_ingest)
 
     s = _command(sub, "search", "ranked search over body text and quotes")

@@ -36,6 +36,8 @@ EXAMPLES: dict[str, str] = {
   newstrace ingest pages/ --no-stories              # stories later: newstrace stories
   newstrace ingest pages/ --progress 2> ingest.log  # a progress bar into a file
   newstrace ingest pages/ --db postgresql://me@localhost/news
+  newstrace ingest crawl/ --dask --workers 2         # on a Dask LocalCluster of 2 processes
+  newstrace ingest crawl/ --dask tcp://sched:8786 --db postgresql://me@db/news   # on a cluster
 """,
     "search": """examples:
   newstrace search 'withdrawal Syria' --db news.db

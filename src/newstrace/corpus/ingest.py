@@ -9,11 +9,13 @@ The index holds no page text: it reads stored pages back from the store when it 
 from __future__ import annotations
 
 import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, StoreError
 from ..ingest import read_paths
 from ..ingest.readers import expand_paths
 from ..model import Document
@@ -156,66 +158,154 @@ def ingest(
     progress: bool = True,
     checkpoint_every: int = 1000,
     nlp: bool = True,
+    dask: str | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` into the store at ``db``; idempotent and resumable.
 
     ``nlp=False`` runs only the stages that need no language model (anatomy, credits): several times
-    faster, for bulk loads where quotes and entities can wait.
+    faster, for bulk loads where quotes and entities can wait. ``dask``: analyse on a Dask cluster
+    instead of local worker processes: ``"local"`` starts a ``LocalCluster`` of ``workers`` processes
+    (0: one per core), anything else is a scheduler's address (``tcp://host:8786``). Either way this
+    process stays the one writer, and the store ends the same.
     """
     from tqdm import tqdm
 
     started = time.perf_counter()
     report = IngestReport()
-    workers = default_workers() if workers <= 0 else workers
-    with open_store(db) as store, open_store(db, readonly=True) as checker:
+    with open_store(db) as store:
         index = CopyIndex(store, checkpoint_every)
-        digests: dict[str, str] = {}
-
-        def todo() -> Iterator[Document | InputError]:
-            # Runs in the pool's feeder thread: it uses its own read-only connection.
-            for item in read_paths(paths, format):
-                if isinstance(item, InputError):
-                    yield item
-                    continue
-                digest = content_hash(item)
-                # A page stored without the language-model stages is redone by a full ingest.
-                stored = checker.stored_hash(item.id)
-                done = stored == digest or (not nlp and stored == digest + ANATOMY)
-                if not nlp:
-                    digest += ANATOMY
-                if done:
-                    report.unchanged += 1
-                    bar.update(1)
-                    continue
-                digests[item.id] = digest
-                yield item
-
         bar = tqdm(total=_count_inputs(paths), unit="doc", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True, desc="ingest")
+
+        def write(item: Document | InputError, digest: str | None) -> None:
+            bar.update(1)
+            if isinstance(item, InputError):
+                store.record_error(item.source, item.reason)
+                report.failed += 1
+                report.errors.append(str(item))
+                return
+            passages = index.add(item)
+            result = store.put(item, passages, digest=digest)
+            if result.status == "added":
+                report.added += 1
+            elif result.status == "revised":
+                report.revised += 1
+            else:
+                report.unchanged += 1
+            info = store.info(item.id)
+            if info is not None:
+                index.stored(info.seq)
+
         try:
-            for item in analyze_stream(todo(), workers, analyze=analyzer(nlp)):
-                bar.update(1)
-                if isinstance(item, InputError):
-                    store.record_error(item.source, item.reason)
-                    report.failed += 1
-                    report.errors.append(str(item))
-                    continue
-                passages = index.add(item)
-                result = store.put(item, passages, digest=digests.pop(item.id, None))
-                if result.status == "added":
-                    report.added += 1
-                elif result.status == "revised":
-                    report.revised += 1
-                else:
-                    report.unchanged += 1
-                info = store.info(item.id)
-                if info is not None:
-                    index.stored(info.seq)
+            if dask is None:
+                _ingest_local(paths, db, workers, format, nlp, report, bar, write)
+            else:
+                _ingest_dask(paths, db, workers, format, nlp, dask, report, bar, write)
         finally:
             bar.close()
             index.checkpoint()
     report.seconds = time.perf_counter() - started
     return report
+
+
+Write = Callable[[Document | InputError, str | None], None]
+
+
+def _ingest_local(paths: list[str], db: str, workers: int, format: str, nlp: bool, report: IngestReport,
+                  bar: Any, write: Write) -> None:
+    """Pages read here, analysed in local worker processes, written in input order."""
+    workers = default_workers() if workers <= 0 else workers
+    screen = StoredScreen(db, nlp)
+    digests: dict[str, str] = {}
+
+    def todo() -> Iterator[Document | InputError]:
+        # Runs in the pool's feeder thread: the screen uses its own read-only connection.
+        for item in read_paths(paths, format):
+            if isinstance(item, InputError):
+                yield item
+                continue
+            digest = screen(item)
+            if digest is None:
+                report.unchanged += 1
+                bar.update(1)
+                continue
+            digests[item.id] = digest
+            yield item
+
+    try:
+        for item in analyze_stream(todo(), workers, analyze=analyzer(nlp)):
+            write(item, None if isinstance(item, InputError) else digests.pop(item.id, None))
+    finally:
+        screen.close()
+
+
+def _ingest_dask(paths: list[str], db: str, workers: int, format: str, nlp: bool, address: str,
+                 report: IngestReport, bar: Any, write: Write) -> None:
+    """Pages read and analysed on a Dask cluster (the workers screen out stored pages themselves)."""
+    from ..run.dask import DaskRunner, Unchanged
+
+    runner = DaskRunner(None if address == "local" else address, workers=workers or None)
+    with runner:
+        for outcome in runner.stream(paths, analyzer(nlp), format=format, screen=StoredScreen(db, nlp)):
+            if isinstance(outcome, Unchanged):
+                report.unchanged += 1
+                bar.update(1)
+                continue
+            write(outcome.item, outcome.digest)
+
+
+class StoredScreen:
+    """Whether a page read is stored already with the same content: None if so, else the content hash
+    to store it under. Picklable, so a Dask worker screens its own pages: it opens the store read-only
+    where it runs (a SQLite file it cannot see, or a server it cannot reach, screens nothing: every page
+    is analysed and the writer finds the unchanged ones)."""
+
+    def __init__(self, db: str, nlp: bool) -> None:
+        self.db = db
+        self.nlp = nlp
+        self._store: Store | None = None
+        self._unreachable = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"db": self.db, "nlp": self.nlp}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["db"], state["nlp"])  # type: ignore[misc]
+
+    def __call__(self, item: Document) -> str | None:
+        digest = content_hash(item)
+        stored = self._stored_hash(item.id)
+        # A page stored without the language-model stages is redone by a full ingest.
+        if stored == digest or (not self.nlp and stored == digest + ANATOMY):
+            return None
+        return digest if self.nlp else digest + ANATOMY
+
+    def _stored_hash(self, doc_id: str) -> str | None:
+        if self._unreachable:
+            return None
+        if self._store is None:
+            key = (self.db, threading.get_ident())
+            store = _screen_stores.get(key)  # one connection per worker thread, not one per task
+            if store is None:
+                try:
+                    store = open_store(self.db, readonly=True)
+                except StoreError:  # not made yet (a first ingest), or not reachable from here
+                    self._unreachable = True
+                    return None
+                _screen_stores[key] = store
+            self._store = store
+        return self._store.stored_hash(doc_id)
+
+    def close(self) -> None:
+        """Close the connection this screen used (the driver's, at the end of a local ingest)."""
+        if self._store is not None:
+            for key in [k for k, v in _screen_stores.items() if v is self._store]:
+                del _screen_stores[key]
+            self._store.close()
+        self._store = None
+
+
+_screen_stores: dict[tuple[str, int], Store] = {}  # read-only stores of the screens, per (db, thread)
 
 
 _loaded: dict[str, tuple[tuple[int, int], CopyIndex]] = {}

@@ -237,7 +237,14 @@ class DaskRunner:
         """A split that killed its workers, run one line or record a task; the killer becomes an error."""
         from distributed import KilledWorker
 
-        for part in singles(split, self.per_split):
+        parts = singles(split, self.per_split)
+        if split.kind == "whole":
+            # Too short to have been cut (fewer lines or records than a split): cut it now, line by line
+            # (planned on a worker: the driver reads no page); a page file has no smaller parts.
+            planned: list[Split] = self.client.submit(_plan, split.path, split.doc_id, split.format, 1,
+                                                      pure=False).result()
+            parts = planned if len(planned) > 1 else parts
+        for part in parts:
             # One at a time, so that a page that kills its worker takes no other page down with it.
             fut = self.client.submit(_work, part, analyze, screen, pure=False)
             try:
