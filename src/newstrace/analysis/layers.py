@@ -23,7 +23,7 @@ from .shown_dates import name_and_date
 from .text_body import text_zones
 from .text_captions import mark_text_captions
 from .text_headline import choose_headline
-from .text_related import mark_related_runs
+from .text_related import mark_related_boxes, mark_related_runs
 from .threads import COMMENTS_CLOSED, text_comment_zone, thread_comments
 from .units import Unit as _Unit
 from .units import units_from_blocks, units_from_text
@@ -458,6 +458,7 @@ def assign_layers(doc: Document) -> Document:
         _short_text_body(units, hi, headline)
     if not html:
         mark_text_captions(units, hi)
+        mark_related_boxes(units, body_start, body_end)  # "Related" boxes inside the article …
         mark_related_runs(units, body_end, hi)  # the related-article lists after the article …
         mark_related_runs(units, hi, n)  # … and after its comments
 

@@ -82,8 +82,9 @@ def _furniture_caption(s: str) -> bool:
     t = tl.strip_marker(s).strip()
     n = tl.words(t)
     return n < _MIN_LABEL_WORDS or tl.is_furniture(t) or tl.is_share(t) or tl.is_nav_like(t) \
-        or tl.is_comment_ui(t) or tl.is_comment_header(t) or tl.has_marker(s) or _LOWER_BULLET.match(s) \
-        or t.startswith("@") or t.endswith(":") or (tl.has_date(t) and n <= 8) or _credit_only(t)
+        or tl.is_comment_ui(t) or tl.is_comment_header(t) or tl.has_marker(s) \
+        or _LOWER_BULLET.match(s) is not None or t.startswith("@") or t.endswith(":") \
+        or (tl.has_date(t) and n <= 8) or _credit_only(t)
 
 
 def _over_credit(units: Sequence[Unit], i: int, hi: int) -> bool:
