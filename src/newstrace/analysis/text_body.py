@@ -18,6 +18,8 @@ PROSE_CAP = 80  # one very long line should not outweigh the article
 ITEM_COST = 8.0  # a list item, menu entry or button
 SHORT_COST = 2.5  # any other short line (a heading, a label)
 DATE_COST = 25.0  # a date stamp alone on a line (teaser cards and comments show them)
+MANY_HEADS = 3  # comment heads that show a section anywhere after the first paragraph (a byline is one)
+ARTICLE_ABOVE = 150.0  # … when an article of some weight stands above them
 PROSE_OFFSET = 15.0  # what a paragraph must outweigh to count (teasers are short paragraphs)
 
 
@@ -69,6 +71,12 @@ def body_span(units: Sequence[Unit], lo: int, hi: int) -> tuple[int, int] | None
     return best_span
 
 
+def _weight(units: Sequence[Unit], span: tuple[int, int] | None) -> float:
+    if span is None:
+        return 0.0
+    return sum(line_value(u.text, tl.has_marker(u.text)) for u in units[span[0] : span[1]])
+
+
 def text_zones(units: Sequence[Unit]) -> tuple[int | None, tuple[int, int] | None]:
     """The first unit of the comment section and the article's span.
 
@@ -80,6 +88,10 @@ def text_zones(units: Sequence[Unit]) -> tuple[int | None, tuple[int, int] | Non
     n = len(units)
     first_prose = next((i for i, u in enumerate(units) if tl.is_prose(u.text)), n)
     zone = marked_comment_zone(units, first_prose + 1)
+    early = head_comment_zone(units, first_prose + 1, MANY_HEADS)
+    if early is not None and (zone is None or early < zone) \
+            and _weight(units, body_span(units, 0, early)) >= ARTICLE_ABOVE:
+        zone = early  # (a list article outweighed by its comments: found by the heads, not by weight)
     span = body_span(units, 0, n if zone is None else zone)
     if span is None:
         return zone, None

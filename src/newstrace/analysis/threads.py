@@ -357,9 +357,10 @@ def _section_heads(units: Sequence[Unit], lo: int, hi: int) -> tuple[list[int], 
     return [], None
 
 
-def head_comment_zone(units: Sequence[Unit], lo: int) -> int | None:
-    """A comment section shown by its heads from ``lo`` on (see ``_section_heads``)."""
-    return _section_heads(units, lo, len(units))[1]
+def head_comment_zone(units: Sequence[Unit], lo: int, min_heads: int = 1) -> int | None:
+    """A comment section shown by at least ``min_heads`` heads from ``lo`` on (see ``_section_heads``)."""
+    heads, zone = _section_heads(units, lo, len(units))
+    return zone if len(heads) >= min_heads else None
 
 
 def _thread_by_heads(units: list[Unit], lo: int, hi: int, heads: Sequence[int]) -> list[Comment]:
