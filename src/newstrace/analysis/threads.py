@@ -40,11 +40,13 @@ _SAYS_LINE = re.compile(
 _COUNT_HEADER = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:to|on)\s", re.I)
 _NUMBERED = tl.NUMBERED
 _BULLET = tl.BULLET
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")  # "@ 13:04", "um 11:07"
 _PINGBACK = re.compile(r"^(?:pingback|trackback)\b", re.I)
 _MAX_NAME_WORDS = 5  # a writer's name or handle
 _MAX_HEAD_WORDS = 16  # a head line: name, date, time, "Reply", "Permalink"
 _MAX_TAIL_WORDS = 8  # after the date: the time, "said:", "[ reply ]", "Permalink"
 _MAX_HEAD_GAP = 60  # lines between two heads of one section
+_INDENT_SLACK = 2  # a comment's text may sit a little left of its head (a renderer's list indent)
 
 
 def is_comments_header(s: str) -> bool:
@@ -88,6 +90,13 @@ def _marked(u: Unit) -> bool:
     return COMMENT_AUTHOR.match(rest) is not None or _SAYS_LINE.match(rest) is not None
 
 
+def _signature(s: str) -> bool:
+    """A comment's signature line: "Comment by Name — 17.07, 2011 @ 13:04", "Posted by X on DATE"."""
+    t = tl.strip_marker(s).strip()
+    return tl.words(t) <= _MAX_HEAD_WORDS and tl.anywhere("comment_signature").match(t) is not None \
+        and (tl.has_date(t) or _CLOCK.search(t) is not None or find_shown_date(t) is not None)
+
+
 def _author(text: str) -> str | None:
     m = COMMENT_AUTHOR.match(text) or _SAYS_LINE.match(text)
     return m.group(1) if m else None
@@ -115,7 +124,11 @@ def marked_comment_zone(units: Sequence[Unit], lo: int = 0) -> int | None:
         marked = sum(_marked(units[i]) for i in chain)
         # Numbered headings of an article are not comments: comments say something.
         said = sum(tl.is_prose(units[i].text) or tl.is_sentence(units[i].text) for i in chain)
-        if closed is not None and closed > first and 2 * said >= len(chain) or marked >= 2:
+        # "Comment by Name — 17.07, 2011 @ 13:04" under each item: the writer signs after the text
+        ends = [*chain[1:], min(n, chain[-1] + _MAX_HEAD_GAP // 4)]
+        signed = sum(any(_signature(units[j].text) for j in range(i + 1, end)) for i, end in zip(chain, ends,
+                                                                                                strict=True))
+        if closed is not None and closed > first and 2 * said >= len(chain) or marked >= 2 or signed >= 2:
             found.append(_header_before(units, first))
     marks = [i for i in range(lo, n) if _marked(units[i])]
     if len(marks) >= 2:
@@ -391,7 +404,7 @@ def _thread_by_heads(units: list[Unit], lo: int, hi: int, heads: Sequence[int]) 
             u.kind, open_ = "comments_closed", False
             continue
         t = u.text
-        if open_ and u.indent >= floor - 1 and not _furniture(t) and not is_comments_header(t) \
+        if open_ and u.indent >= floor - _INDENT_SLACK and not _furniture(t) and not is_comments_header(t) \
                 and not tl.is_related_header(t) and not _PINGBACK.match(tl.strip_marker(t)):
             cid = len(comments)
             spans[cid][1] = u.end
