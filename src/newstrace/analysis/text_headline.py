@@ -19,6 +19,7 @@ _WINDOW = 120  # lines before the article's first paragraph that may hold the he
 CREDIT_NEXT = 2.0  # a byline or date follows within four lines
 DISTANCE = 0.1  # per line of text between the candidate and the article
 FIRST_LINE = 1.0  # scrapers often save the page's title as its first line
+_SLUG_WORDS = 2  # a last path segment of that many words is the article's own slug
 _NEAR = 15  # of which lines of text (not buttons, menus or dates)
 _BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|от)\s+\S", re.I)
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
@@ -104,11 +105,16 @@ def _title_match(s: str, title: str) -> float:
 
 
 def _slug_words(url: str | None) -> set[str]:
-    """Words of the URL's path ("/2019/11/19/wild-beat-sabres-4-1/" -> wild, beat, sabres)."""
+    """Words of the URL's slug, its last path segment of two words or more ("/music/music-news/doobie-
+    brothers-tour/" -> doobie, brothers, tour: the folders before it name a section, not the article);
+    all the path's words when the last segment is a number or one word."""
     if not url:
         return set()
     path = urlsplit(url if "//" in url else "//" + url).path
-    return {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", path)}
+    segments = [re.findall(r"[^\W\d_]{2,}", seg) for seg in path.split("/") if seg]
+    last = segments[-1] if segments else []
+    chosen = last if len(last) >= _SLUG_WORDS else [w for seg in segments for w in seg]
+    return {w.casefold() for w in chosen}
 
 
 def _slug_points(s: str, slug: set[str]) -> float:
