@@ -1,10 +1,10 @@
 """Full-text search on PostgreSQL: ``tsvector`` columns with GIN indexes, ranked, with snippets.
 
 The user's query means what it means on SQLite (``sqlite.fts_query``): bare words are all required,
-"quoted phrases" must appear as phrases, operators are plain words. Pages are ranked by ``ts_rank``
-normalised by length (FTS5 ranks by BM25; the top pages agree, which the store tests check), and the
-snippet (``ts_headline``, matches in ``[...]``) is made for the returned hits only, since it re-parses
-the body.
+"quoted phrases" must appear as phrases, operators are plain words. Pages and quotes are ranked by
+BM25 as FTS5 ranks them (``postgres_bm25``), so the scores of body and quote hits share one scale and
+the best pages agree with SQLite's; the snippet (``ts_headline``, matches in ``[...]``) is made for the
+returned hits only, since it re-parses the body.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import postgres_bm25 as bm25
 from .base import SearchHit
 from .postgres_connection import PgConnection
 from .postgres_schema import TS_CONFIG
 
 HEADLINE = "StartSel=[, StopSel=], MaxWords=24, MinWords=12, ShortWord=2, MaxFragments=1"
-RANK_NORMALISATION = 1  # divide by 1 + log(length): long pages do not win by length alone
 
 
 def tsquery(text: str) -> tuple[str, list[str]]:
@@ -65,39 +65,62 @@ def search(
     if since:
         filters += " AND d.published >= ?"
         params.append(since)
+    words = " ".join(re.findall(r"\w+", query))
+    body = bm25.terms(con, bm25.BODY, words) if q_sql else None
     hits: list[SearchHit] = []
-    if speaker is None and q_sql:
+    if speaker is None and body is not None:
+        t, stats = body
+        lat1, p1, s1, ps1 = bm25.ranked("f", t, stats)
+        lat2, s2, p2 = bm25.rescored("c", t, stats)
+        tfs = ", ".join(f"t.tf{i}" for i in range(len(t.queries)))
         rows = con.execute(
-            f"WITH q AS (SELECT {q_sql} AS q), best AS ("
-            f"  SELECT f.doc_id, f.body, ts_rank(f.tsv, q.q, {RANK_NORMALISATION}) AS score "
-            "  FROM body_fts f CROSS JOIN q JOIN documents d ON d.id = f.doc_id "
-            f"  WHERE f.tsv @@ q.q{filters} ORDER BY score DESC, d.seq LIMIT ?) "
-            f"SELECT b.doc_id, d.title, d.outlet, d.published, "
-            f"ts_headline('{TS_CONFIG}', b.body, q.q, '{HEADLINE}') AS snip, b.score "
-            "FROM best b CROSS JOIN q JOIN documents d ON d.id = b.doc_id ORDER BY b.score DESC, d.seq",
-            [*q_params, *params, want],
+            f"WITH q AS (SELECT {q_sql} AS q), first AS ("
+            f"  SELECT f.doc_id, d.seq, f.tsv, {tfs}, {s1} "
+            f"  FROM body_fts f CROSS JOIN q JOIN documents d ON d.id = f.doc_id {lat1} "
+            f"  WHERE f.tsv @@ q.q{filters} ORDER BY s1 DESC, d.seq LIMIT ?), "
+            f"best AS (SELECT c.doc_id, c.seq, {s2} FROM first c {lat2} ORDER BY score DESC, c.seq LIMIT ?) "
+            "SELECT b.doc_id, d.title, d.outlet, d.published, "
+            f"ts_headline('{TS_CONFIG}', f.body, q.q, '{HEADLINE}') AS snip, b.score "
+            "FROM best b CROSS JOIN q JOIN documents d ON d.id = b.doc_id "
+            "JOIN body_fts f ON f.doc_id = b.doc_id "
+            "ORDER BY b.score DESC, b.seq",
+            [*q_params, *ps1, *p1, *params, max(bm25.RESCORE, want), *p2, want],
         ).fetchall()
         hits += [
             SearchHit(r["doc_id"], "body", r["title"], r["outlet"], r["published"], _snippet(r["snip"]),
                       float(r["score"]))
             for r in rows
         ]
-    where = "TRUE"
+    quotes = bm25.terms(con, bm25.QUOTES, words) if q_sql else None
+    if q_sql and quotes is None:
+        return sorted(hits, key=lambda h: -h.score)[offset : offset + limit]
     qparams: list[Any] = []
-    score = "0.0"
-    if q_sql:
-        where = "qt.tsv @@ q.q"
-        score = f"ts_rank(qt.tsv, q.q, {RANK_NORMALISATION})"
+    who = ""
     if speaker:
-        where += " AND qt.speaker = ? COLLATE NOCASE"
+        who = " AND qt.speaker = ? COLLATE NOCASE"
         qparams.append(speaker)
-    rows = con.execute(
-        f"WITH q AS (SELECT {q_sql or 'NULL::tsquery'} AS q) "
-        f"SELECT qt.doc_id, qt.text, qt.speaker, d.title, d.outlet, d.published, {score} AS score "
-        "FROM quotes qt CROSS JOIN q JOIN documents d ON d.id = qt.doc_id "
-        f"WHERE {where}{filters} ORDER BY score DESC, qt.rowid LIMIT ?",
-        [*q_params, *qparams, *params, want],
-    ).fetchall()
+    cols = "qt.doc_id, qt.text, qt.speaker, d.title, d.outlet, d.published"
+    if quotes is None:  # the speaker's quotes, unranked
+        rows = con.execute(
+            f"SELECT {cols}, 0.0 AS score FROM quotes qt JOIN documents d ON d.id = qt.doc_id "
+            f"WHERE TRUE{who}{filters} ORDER BY qt.rowid LIMIT ?",
+            [*qparams, *params, want],
+        ).fetchall()
+    else:
+        t, stats = quotes
+        lat1, p1, s1, ps1 = bm25.ranked("qt", t, stats)
+        lat2, s2, p2 = bm25.rescored("c", t, stats)
+        tfs = ", ".join(f"t.tf{i}" for i in range(len(t.queries)))
+        rows = con.execute(
+            f"WITH q AS (SELECT {q_sql} AS q), first AS ("
+            f"  SELECT qt.rowid, qt.tsv, {tfs}, {s1} FROM quotes qt CROSS JOIN q "
+            f"  JOIN documents d ON d.id = qt.doc_id {lat1} "
+            f"  WHERE qt.tsv @@ q.q{who}{filters} ORDER BY s1 DESC, qt.rowid LIMIT ?), "
+            f"best AS (SELECT c.rowid, {s2} FROM first c {lat2} ORDER BY score DESC, c.rowid LIMIT ?) "
+            f"SELECT {cols}, b.score FROM best b JOIN quotes qt ON qt.rowid = b.rowid "
+            "JOIN documents d ON d.id = qt.doc_id ORDER BY b.score DESC, b.rowid",
+            [*q_params, *ps1, *p1, *qparams, *params, max(bm25.RESCORE, want), *p2, want],
+        ).fetchall()
     hits += [
         SearchHit(r["doc_id"], "quote", r["title"], r["outlet"], r["published"], r["text"],
                   float(r["score"]), r["speaker"])
