@@ -27,10 +27,10 @@ DEMO = ROOT / "demo"
 V1_STORE = ROOT / "tests" / "fixtures" / "stores" / "v1.db.gz"
 QUERIES = ("Putin", "withdrawal Syria", '"military group"', "campaign drugs", "Shoigu airbase",
            "South Dakota", "meth", "president")
-# Queries whose best page is one of two different outlets' reports. Among the seed and the wire stories
-# it copied (the same text), BM25 and ts_rank order near-ties differently: benchmarks/store.py measures
-# the agreement of the top ten on a large corpus.
-RANKED = ("campaign drugs", "South Dakota", "meth")
+# Both backends rank by BM25 (FTS5's; postgres_bm25 on PostgreSQL), so the pages come in the same order,
+# the seed's near-ties with the wire stories it copied included. A "quoted phrase" is one term to FTS5 and
+# its words to PostgreSQL: for those only the matches agree. benchmarks/search_agreement.py measures the
+# agreement on a large corpus.
 
 
 def _corpus(folder: Path) -> list[str]:
@@ -78,10 +78,10 @@ def test_search_returns_the_same_top_documents(both: tuple[str, str]) -> None:
             body_a = [h.doc_id for h in a.search(query, limit=200) if h.kind == "body"]
             body_b = [h.doc_id for h in b.search(query, limit=200) if h.kind == "body"]
             assert body_a and set(body_a) == set(body_b), query  # the same pages match ...
-            if query in RANKED:  # ... and the best of two different reports is the same
-                assert body_a[0] == body_b[0], query
-            # every match, quotes included (BM25 and ts_rank scores are not on one scale, so the
-            # interleaving of body and quote hits within a page of results may differ)
+            if '"' not in query:  # ... in the same order
+                assert body_a == body_b, query
+            # every match, quotes included (quotes tied on one backend may not be on the other, which
+            # counts tokens a little differently, so the interleaving may differ)
             every_a, every_b = a.search(query, limit=200), b.search(query, limit=200)
             assert {(h.kind, h.doc_id, h.snippet if h.kind == "quote" else "") for h in every_a} == \
                 {(h.kind, h.doc_id, h.snippet if h.kind == "quote" else "") for h in every_b}, query
