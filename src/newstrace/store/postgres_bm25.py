@@ -7,7 +7,7 @@ page for ~41% of queries), so the matches are rescored here, in two steps on the
 
 1. every match, cheaply: tf of a lexeme from ``ts_rank`` with unit weights and no normalisation (for a
    one-lexeme query it is sum(1/j², j = 1..tf) / (pi²/6), which gives tf back exactly), and the length
-   as ``ts_rank``'s own count of positions (normalisation 2 divides by it): no ``unnest`` per match;
+   as the text's size in bytes (read from the stored value's header): no ``unnest`` per match;
 2. the best few (``RESCORE`` or the page wanted, if more): dl as the last position in the ``tsvector``,
    which counts stop words as FTS5's token count does (positions, unlike lexemes, skip none).
 
@@ -43,19 +43,20 @@ class Table:
 
     name: str
     key: str
+    size: str  # the row's indexed text in bytes, read without decompressing it (step 1's length)
 
 
-BODY = Table("body_fts", "doc_id")
-QUOTES = Table("quotes", "rowid")
+BODY = Table("body_fts", "doc_id", "octet_length({a}.title) + octet_length({a}.body)")
+QUOTES = Table("quotes", "rowid", "octet_length({a}.text) + octet_length(coalesce({a}.speaker, ''))")
 
 
 @dataclass(frozen=True)
 class Stats:
-    """N and the average lengths (tokens with stop words; positions without) of a table."""
+    """N and the average lengths (tokens with stop words; bytes of text) of a table."""
 
     rows: int
     avg_tokens: float
-    avg_positions: float
+    avg_size: float
     made: float
 
 
@@ -80,8 +81,17 @@ class _Cache:
 _CACHE = _Cache()
 
 
-def _state(con: PgConnection, words: str) -> tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[str, int]]]:
-    """The database's identity, the store's state, and the lexemes of ``words``, in one round trip."""
+@dataclass(frozen=True)
+class Query:
+    """The database's identity, the store's state, and the lexemes of the words with how often each."""
+
+    db: tuple[Any, ...]
+    state: tuple[Any, ...]
+    lexemes: list[tuple[str, int]]
+
+
+def query(con: PgConnection, words: str) -> Query:
+    """``words`` as lexemes, with what the cached statistics are keyed by, in one round trip."""
     row = con.execute(
         "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), "
         "(SELECT max(seq) FROM documents), (SELECT count(*) FROM revisions), "
@@ -95,7 +105,7 @@ def _state(con: PgConnection, words: str) -> tuple[tuple[Any, ...], tuple[Any, .
     assert row is not None
     info = con.raw.info
     db = (info.host, info.port, info.dbname, row[0])
-    return db, (row[1], row[2], row[3]), list(zip(row[4], row[5], strict=True))
+    return Query(db, (row[1], row[2], row[3]), list(zip(row[4], row[5], strict=True)))
 
 
 def _rows(con: PgConnection, table: Table) -> int:
@@ -108,18 +118,18 @@ def _stats(con: PgConnection, table: Table, rows: int) -> Stats:
     sample = ""
     if rows > SAMPLE_ROWS:
         sample = f" TABLESAMPLE SYSTEM ({100.0 * SAMPLE_ROWS / rows:.4f}) REPEATABLE (1)"
+    size = table.size.format(a="t")
     avg = con.execute(
-        f"SELECT avg(s.tokens), avg(s.positions) FROM {table.name}{sample}, LATERAL (SELECT "
-        "max(u.positions[cardinality(u.positions)]) AS tokens, sum(greatest(cardinality(u.positions), 1)) "
-        "AS positions FROM unnest(tsv) u) s"
+        f"SELECT avg(s.tokens), avg({size}) FROM {table.name} AS t{sample}, LATERAL (SELECT "
+        "max(u.positions[cardinality(u.positions)]) AS tokens FROM unnest(t.tsv) u) s"
     ).fetchone()
     assert avg is not None
     return Stats(rows, float(avg[0] or 1.0), float(avg[1] or 1.0), time.monotonic())
 
 
-def terms(con: PgConnection, table: Table, words: str) -> tuple[Terms, Stats] | None:
+def terms(con: PgConnection, table: Table, asked: Query) -> tuple[Terms, Stats] | None:
     """The query's lexemes with their idf in ``table``, and the table's stats (None: no lexeme)."""
-    db, state, lexemes = _state(con, words)
+    db, state, lexemes = asked.db, asked.state, asked.lexemes
     if not lexemes:
         return None
     key = (db, table.name)
@@ -133,7 +143,7 @@ def terms(con: PgConnection, table: Table, words: str) -> tuple[Terms, Stats] | 
         keep = (stats is not None and rows > SAMPLE_ROWS and abs(rows - stats.rows) < 0.01 * stats.rows
                 and time.monotonic() - stats.made < STALE_SECONDS)
         if keep and stats is not None:
-            stats = Stats(rows, stats.avg_tokens, stats.avg_positions, stats.made)
+            stats = Stats(rows, stats.avg_tokens, stats.avg_size, stats.made)
         else:
             stats = _stats(con, table, rows)
     missing = [q for q, _ in lexemes if q not in df]
@@ -158,19 +168,16 @@ def idf_of(rows: int, hits: int) -> float:
     return value if value > 0 else IDF_FLOOR
 
 
-def ranked(alias: str, t: Terms, stats: Stats) -> tuple[str, list[Any], str, list[Any]]:
-    """SQL for step 1 over the matches: a LATERAL of tf and length and its parameters, the score
-    over it and its parameters (``t.tf0..`` and ``s1`` name the columns it makes)."""
-    cols = [f"ts_rank({UNIT}, {alias}.tsv, ?::tsquery, 2) AS n0"]
-    params: list[Any] = [t.queries[0]]
-    for i, q in enumerate(t.queries):
-        cols.append(f"ts_rank({UNIT}, {alias}.tsv, ?::tsquery, 0) AS r{i}")
-        params.append(q)
+def ranked(table: Table, alias: str, t: Terms, stats: Stats) -> tuple[str, list[Any], str, list[Any]]:
+    """SQL for step 1 over the matches: a LATERAL of tf and its parameters, the score over it and its
+    parameters (``t.tf0..`` and ``s1`` name the columns it makes). The length here is the text's size
+    in bytes, which costs no decompression; step 2 counts tokens for the best."""
+    cols = [f"ts_rank({UNIT}, {alias}.tsv, ?::tsquery, 0) AS r{i}" for i in range(len(t.queries))]
     lateral = f"CROSS JOIN LATERAL (SELECT {', '.join(cols)} OFFSET 0) r"
     tfs = ", ".join(f"round(1 / ({ZETA2} * (1 - r.r{i})) - 0.5) AS tf{i}" for i in range(len(t.queries)))
-    lateral += f" CROSS JOIN LATERAL (SELECT {tfs}, r.r0 / nullif(r.n0, 0) AS dl OFFSET 0) t"
-    score, sparams = _score("t", "t.dl", stats.avg_positions, t)
-    return lateral, params, f"{score} AS s1", sparams
+    lateral += f" CROSS JOIN LATERAL (SELECT {tfs} OFFSET 0) t"
+    score, sparams = _score("t", table.size.format(a=alias), stats.avg_size, t)
+    return lateral, list(t.queries), f"{score} AS s1", sparams
 
 
 def rescored(alias: str, t: Terms, stats: Stats) -> tuple[str, str, list[Any]]:

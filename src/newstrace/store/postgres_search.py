@@ -65,12 +65,12 @@ def search(
     if since:
         filters += " AND d.published >= ?"
         params.append(since)
-    words = " ".join(re.findall(r"\w+", query))
-    body = bm25.terms(con, bm25.BODY, words) if q_sql else None
+    asked = bm25.query(con, " ".join(re.findall(r"\w+", query))) if q_sql else None
+    body = bm25.terms(con, bm25.BODY, asked) if asked and speaker is None else None
     hits: list[SearchHit] = []
     if speaker is None and body is not None:
         t, stats = body
-        lat1, p1, s1, ps1 = bm25.ranked("f", t, stats)
+        lat1, p1, s1, ps1 = bm25.ranked(bm25.BODY, "f", t, stats)
         lat2, s2, p2 = bm25.rescored("c", t, stats)
         tfs = ", ".join(f"t.tf{i}" for i in range(len(t.queries)))
         rows = con.execute(
@@ -91,7 +91,7 @@ def search(
                       float(r["score"]))
             for r in rows
         ]
-    quotes = bm25.terms(con, bm25.QUOTES, words) if q_sql else None
+    quotes = bm25.terms(con, bm25.QUOTES, asked) if asked else None
     if q_sql and quotes is None:
         return sorted(hits, key=lambda h: -h.score)[offset : offset + limit]
     qparams: list[Any] = []
@@ -108,7 +108,7 @@ def search(
         ).fetchall()
     else:
         t, stats = quotes
-        lat1, p1, s1, ps1 = bm25.ranked("qt", t, stats)
+        lat1, p1, s1, ps1 = bm25.ranked(bm25.QUOTES, "qt", t, stats)
         lat2, s2, p2 = bm25.rescored("c", t, stats)
         tfs = ", ".join(f"t.tf{i}" for i in range(len(t.queries)))
         rows = con.execute(
