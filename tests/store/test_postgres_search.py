@@ -1,6 +1,7 @@
 """PostgreSQL's BM25 (``postgres_bm25``) against FTS5's on the same pages: the term counts it reads
-from ``ts_rank`` are the ``tsvector``'s own, its scores are FTS5's within tokenising differences,
-pages of results are slices of one ranking, and a page added later changes the statistics it uses."""
+from ``ts_rank`` are the ``tsvector``'s own, its scores are FTS5's within tokenising differences (a
+phrase one term, a word asked twice two, as FTS5 counts them), pages of results are slices of one
+ranking, and a page added later changes the statistics it uses."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..conftest import test_db_url
 from .test_backends import _corpus
 
 WORDS = ("Putin", "withdrawal Syria", "campaign drugs", "Shoigu airbase", "South Dakota", "meth",
-         "president", "Russia troops")
+         "president", "Russia troops", '"military group"', '"South Dakota" meth', "campaign campaign")
 
 
 @pytest.fixture(scope="module")

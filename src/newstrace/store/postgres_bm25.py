@@ -11,14 +11,16 @@ page for ~41% of queries), so the matches are rescored here, in two steps on the
 2. the best few (``RESCORE`` or the page wanted, if more): dl as the last position in the ``tsvector``,
    which counts stop words as FTS5's token count does (positions, unlike lexemes, skip none).
 
-n (matches per lexeme, from the GIN index), N and the average lengths are cached per store state.
-A "quoted phrase" counts as its lexemes. On a 10,000-page corpus the best page is FTS5's for ~93% of
-queries (``benchmarks/search_agreement.py``); what differs is tokenising and stemming.
+n (matching rows per term, from the GIN index), N and the average lengths are cached per store state.
+A "quoted phrase" is one term, as in FTS5: its rows for n, its occurrences for tf (counted in step 2).
+On a 10,000-page corpus the best page is FTS5's for ~93% of queries (``benchmarks/search_agreement.py``);
+what differs is tokenising and stemming.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -62,10 +64,31 @@ class Stats:
 
 @dataclass(frozen=True)
 class Terms:
-    """The query's lexemes (as ``tsquery`` text), how often each was asked, and their idf."""
+    """The query's terms as FTS5 counts them (each bare word, each phrase) as ``tsquery`` text, their
+    idf, and for a phrase its lexemes with their offsets from the first (None: one lexeme)."""
 
     queries: list[str]
     idf: list[float]
+    phrases: list[list[tuple[str, int]] | None]
+
+
+_PHRASE = re.compile(r"\s*('(?:[^']|'')*')\s*(?:<(-|\d+)>|$)")
+
+
+def phrase(text: str) -> list[tuple[str, int]] | None:
+    """A ``phraseto_tsquery`` text (``'a' <-> 'b' <2> 'c'``) as lexemes and offsets; None for one lexeme
+    or a form this does not read (then the phrase's tf is step 1's estimate)."""
+    out: list[tuple[str, int]] = []
+    at = 0
+    pos = 0
+    while pos < len(text):
+        m = _PHRASE.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        out.append((m.group(1)[1:-1].replace("''", "'"), at))
+        at += 1 if m.group(2) in (None, "-") else int(m.group(2))
+        pos = m.end()
+    return out if len(out) > 1 else None
 
 
 class _Cache:
@@ -87,25 +110,26 @@ class Query:
 
     db: tuple[Any, ...]
     state: tuple[Any, ...]
-    lexemes: list[tuple[str, int]]
+    terms: list[str]
 
 
-def query(con: PgConnection, words: str) -> Query:
-    """``words`` as lexemes, with what the cached statistics are keyed by, in one round trip."""
+def query(con: PgConnection, words: list[str], phrases: list[str]) -> Query:
+    """The terms of bare ``words`` and ``phrases`` (``tsquery`` texts; stop words have none), with what
+    the cached statistics are keyed by, in one round trip."""
     row = con.execute(
         "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), "
         "(SELECT max(seq) FROM documents), (SELECT count(*) FROM revisions), "
         "(SELECT max(rowid) FROM quotes), "
-        "ARRAY(SELECT array_to_tsvector(ARRAY[u.lexeme])::text FROM unnest(to_tsvector("
-        f"'{TS_CONFIG}', ?)) u ORDER BY u.lexeme), "
-        "ARRAY(SELECT cardinality(u.positions) FROM unnest(to_tsvector("
-        f"'{TS_CONFIG}', ?)) u ORDER BY u.lexeme)",
-        [words, words],
+        "ARRAY(SELECT array_to_tsvector(ARRAY[u.lexeme])::text FROM unnest(?::text[]) WITH ORDINALITY "
+        f"x(w, i), unnest(to_tsvector('{TS_CONFIG}', x.w)) u ORDER BY x.i, u.lexeme), "
+        f"ARRAY(SELECT phraseto_tsquery('{TS_CONFIG}', x.w)::text FROM unnest(?::text[]) WITH ORDINALITY "
+        "x(w, i) ORDER BY x.i)",
+        [words, phrases],
     ).fetchone()
     assert row is not None
     info = con.raw.info
     db = (info.host, info.port, info.dbname, row[0])
-    return Query(db, (row[1], row[2], row[3]), list(zip(row[4], row[5], strict=True)))
+    return Query(db, (row[1], row[2], row[3]), [*row[4], *(p for p in row[5] if p)])
 
 
 def _rows(con: PgConnection, table: Table) -> int:
@@ -129,7 +153,7 @@ def _stats(con: PgConnection, table: Table, rows: int) -> Stats:
 
 def terms(con: PgConnection, table: Table, asked: Query) -> tuple[Terms, Stats] | None:
     """The query's lexemes with their idf in ``table``, and the table's stats (None: no lexeme)."""
-    db, state, lexemes = asked.db, asked.state, asked.lexemes
+    db, state, lexemes = asked.db, asked.state, asked.terms
     if not lexemes:
         return None
     key = (db, table.name)
@@ -146,7 +170,7 @@ def terms(con: PgConnection, table: Table, asked: Query) -> tuple[Terms, Stats] 
             stats = Stats(rows, stats.avg_tokens, stats.avg_size, stats.made)
         else:
             stats = _stats(con, table, rows)
-    missing = [q for q, _ in lexemes if q not in df]
+    missing = sorted({q for q in lexemes if q not in df})
     if missing:
         found = con.execute(
             f"SELECT x.q, (SELECT count(*) FROM {table.name} WHERE tsv @@ x.q::tsquery) "
@@ -158,8 +182,8 @@ def terms(con: PgConnection, table: Table, asked: Query) -> tuple[Terms, Stats] 
         _CACHE.state[key] = state
         _CACHE.stats[key] = stats
         _CACHE.df[key] = df if len(df) < 10_000 else {}
-    idf = [times * idf_of(stats.rows, df[q]) for q, times in lexemes]
-    return Terms([q for q, _ in lexemes], idf), stats
+    idf = [idf_of(stats.rows, df[q]) for q in lexemes]
+    return Terms(list(lexemes), idf, [phrase(q) for q in lexemes]), stats
 
 
 def idf_of(rows: int, hits: int) -> float:
@@ -172,28 +196,45 @@ def ranked(table: Table, alias: str, t: Terms, stats: Stats) -> tuple[str, list[
     """SQL for step 1 over the matches: a LATERAL of tf and its parameters, the score over it and its
     parameters (``t.tf0..`` and ``s1`` name the columns it makes). The length here is the text's size
     in bytes, which costs no decompression; step 2 counts tokens for the best."""
-    cols = [f"ts_rank({UNIT}, {alias}.tsv, ?::tsquery, 0) AS r{i}" for i in range(len(t.queries))]
+    one = [i for i, words in enumerate(t.phrases) if words is None]
+    cols = [f"ts_rank({UNIT}, {alias}.tsv, ?::tsquery, 0) AS r{i}" for i in one] or ["1 AS r"]
     lateral = f"CROSS JOIN LATERAL (SELECT {', '.join(cols)} OFFSET 0) r"
-    tfs = ", ".join(f"round(1 / ({ZETA2} * (1 - r.r{i})) - 0.5) AS tf{i}" for i in range(len(t.queries)))
+    # a phrase is there at least once in every match: step 2 counts it
+    tfs = ", ".join(f"round(1 / greatest({ZETA2} * (1 - r.r{i}), 1e-9) - 0.5)::float8 AS tf{i}"
+                    if i in one else f"1.0::float8 AS tf{i}" for i in range(len(t.queries)))
     lateral += f" CROSS JOIN LATERAL (SELECT {tfs} OFFSET 0) t"
-    score, sparams = _score("t", table.size.format(a=alias), stats.avg_size, t)
-    return lateral, list(t.queries), f"{score} AS s1", sparams
+    tf: list[tuple[str, list[Any]]] = [(f"t.tf{i}", []) for i in range(len(t.queries))]
+    score, sparams = _score(tf, table.size.format(a=alias), stats.avg_size, t)
+    return lateral, [t.queries[i] for i in one], f"{score} AS s1", sparams
 
 
 def rescored(alias: str, t: Terms, stats: Stats) -> tuple[str, str, list[Any]]:
     """SQL for step 2 over step 1's best rows (which carry ``tf0..``): a LATERAL of the exact length
-    (no parameters), the score and its parameters."""
+    (no parameters), the score and its parameters. A phrase's tf is counted here: the places where
+    its lexemes stand at their offsets."""
     lateral = (f"CROSS JOIN LATERAL (SELECT max(u.positions[cardinality(u.positions)]) AS dl "
                f"FROM unnest({alias}.tsv) u) x")
-    score, params = _score(alias, "x.dl", stats.avg_tokens, t)
-    return lateral, f"{score} AS score", params
+    tf: list[tuple[str, list[Any]]] = []
+    for i, words in enumerate(t.phrases):
+        if words is None:
+            tf.append((f"{alias}.tf{i}", []))
+            continue
+        at = f"(SELECT u.positions FROM unnest({alias}.tsv) u WHERE u.lexeme = ?)::int[]"
+        rest = " AND ".join(f"p + ?::int = ANY({at})" for _ in words[1:])
+        params: list[Any] = [words[0][0]]
+        for lexeme, offset in words[1:]:
+            params += [offset, lexeme]
+        tf.append((f"(SELECT count(*) FROM unnest({at}) p WHERE {rest})::float8", params))
+    score, sparams = _score(tf, "x.dl", stats.avg_tokens, t)
+    return lateral, f"{score} AS score", sparams
 
 
-def _score(alias: str, dl: str, avg: float, t: Terms) -> tuple[str, list[Any]]:
+def _score(tf: list[tuple[str, list[Any]]], dl: str, avg: float, t: Terms) -> tuple[str, list[Any]]:
+    """The BM25 sum over the terms, given each term's tf (SQL and its parameters) and the length."""
     norm = f"{K1} * ({1 - B} + {B} * coalesce({dl}, 0) / ?::float8)"
     parts = []
     params: list[Any] = []
-    for i, idf in enumerate(t.idf):
-        parts.append(f"?::float8 * {alias}.tf{i} * {K1 + 1} / ({alias}.tf{i} + {norm})")
-        params += [idf, avg]
+    for idf, (expr, p) in zip(t.idf, tf, strict=True):
+        parts.append(f"?::float8 * {expr} * {K1 + 1} / ({expr} + {norm})")
+        params += [idf, *p, *p, avg]
     return "(" + " + ".join(parts) + ")", params

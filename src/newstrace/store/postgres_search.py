@@ -65,7 +65,7 @@ def search(
     if since:
         filters += " AND d.published >= ?"
         params.append(since)
-    asked = bm25.query(con, " ".join(re.findall(r"\w+", query))) if q_sql else None
+    asked = bm25.query(con, *_terms(query)) if q_sql else None
     body = bm25.terms(con, bm25.BODY, asked) if asked and speaker is None else None
     hits: list[SearchHit] = []
     if speaker is None and body is not None:
@@ -128,6 +128,19 @@ def search(
     ]
     hits.sort(key=lambda h: -h.score)
     return hits[offset : offset + limit]
+
+
+def _terms(text: str) -> tuple[list[str], list[str]]:
+    """The bare words and the phrases of the user's query, as ``tsquery`` reads them."""
+    words: list[str] = []
+    phrases: list[str] = []
+    for i, part in enumerate(text.split('"')):
+        found = re.findall(r"\w+", part)
+        if i % 2 == 1 and found:
+            phrases.append(" ".join(found))
+        else:
+            words.extend(found)
+    return words, phrases
 
 
 def _snippet(text: str | None) -> str:
