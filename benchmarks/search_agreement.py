@@ -9,7 +9,10 @@ for the even and the odd queries apart (two halves, to see the spread). The line
 the ranking before BM25 (``ts_rank(tsv, q, 1)`` over the same matches), for comparison; p50/p95 are
 the PostgreSQL store's ``search`` calls, in this process.
 
-    python benchmarks/search_agreement.py [--docs 10000] [--queries 300] [--pg-url URL]
+    python benchmarks/search_agreement.py [--docs 10000] [--queries 300] [--pg-url URL] [--db STORE]
+
+``--db`` takes another SQLite store instead (``.bench/web-10000.db``, ``benchmarks/web.py``'s analysed
+store, has quotes): quote hits (document and quote text) are then compared too.
 """
 
 from __future__ import annotations
@@ -85,11 +88,15 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--pg-url", default=None, help="an existing empty database (default: a throwaway server)")
     ap.add_argument("--dir", type=Path, default=ROOT / ".bench")
+    ap.add_argument("--db", default=None, help="a SQLite store to compare instead of the ingested corpus")
     args = ap.parse_args()
-    lite = sqlite_store(args.docs, args.dir)
+    lite = args.db or sqlite_store(args.docs, args.dir)
     qs = queries(lite, args.queries)
     with open_store(lite, readonly=True) as a:
+        args.docs = a.count()
         ref = {q: [h.doc_id for h in a.search(q, limit=200) if h.kind == "body"][:10] for q in qs}
+        ref_quotes = {q: [f"{h.doc_id} {h.snippet}" for h in a.search(q, limit=200) if h.kind == "quote"][:10]
+                      for q in qs}
     from pg_server import running_server  # tests/pg_server.py: initdb + pg_ctl in a temporary folder
 
     with running_server() as server:
@@ -103,16 +110,20 @@ def main() -> None:
             before = {q: ts_rank_top(b, q) for q in qs}
             b.search(qs[0], limit=200)  # statistics cached for the store's state
             after = {}
+            quotes = {}
             for q in qs:
                 t = time.perf_counter()
                 hits = b.search(q, limit=200)
                 times.append(time.perf_counter() - t)
                 after[q] = [h.doc_id for h in hits if h.kind == "body"][:10]
+                quotes[q] = [f"{h.doc_id} {h.snippet}" for h in hits if h.kind == "quote"][:10]
     print(f"\nsearch agreement with FTS5 (SQLite), {args.docs:,} pages; queries with matches, "
           "halves even / odd")
     print(f"{'ranking':<10}{'queries':>8}   {'same best page':<17}{'top-10 overlap'}")
     report("ts_rank", ref, before)
     report("bm25", ref, after)
+    if any(ref_quotes.values()):
+        report("quotes", ref_quotes, quotes)
     times.sort()
     print(f"PostgreSQL search(limit=200): p50 {1000 * times[len(times) // 2]:.1f} ms, "
           f"p95 {1000 * times[int(len(times) * 0.95)]:.1f} ms over {len(times)} queries")
