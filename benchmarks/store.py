@@ -6,7 +6,7 @@
    ``newstrace.corpus.ingest.ingest`` as the CLI runs it; documents/s and the ratio.
 2. *Search agreement*: on those two stores, the same queries (words drawn from the pages' headlines):
    the share with the same best page, and the overlap of the top ten (FTS5's BM25 against
-   PostgreSQL's ``ts_rank``).
+   PostgreSQL's BM25 computed in SQL, ``postgres_bm25``).
 3. *Web*: the 100,000-page analysed store of ``benchmarks/web.py`` (quotes, speakers, copied
    passages, stories computed by the stories subsystem) built in SQLite, copied into PostgreSQL with
    ``copy-store``, each served by the app in its own process; p50/p95 of the story, document and
