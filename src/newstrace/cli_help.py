@@ -40,9 +40,9 @@ EXAMPLES: dict[str, str] = {
   newstrace ingest crawl/ --dask tcp://sched:8786 --db postgresql://me@db/news   # on a cluster
 """,
     "search": """examples:
-  newstrace search 'withdrawal Syria' --db news.db
-  newstrace search withdrawal --speaker 'Vladimir Putin'   # quotes by this speaker
-  newstrace search withdrawal --outlet TASS         # pages or body sections of this outlet
+  newstrace search 'harbour plan' --db news.db
+  newstrace search vote --speaker 'Jane Doe'          # quotes by this speaker
+  newstrace search vote --outlet Reuters            # pages or body sections of this outlet
   newstrace search withdrawal --since 2016-03       # YYYY-MM-DD, YYYY-MM or YYYY
   newstrace search withdrawal --limit 5 --json      # one hit per line, as JSON
 """,
